@@ -1,0 +1,21 @@
+import ArgumentParser
+
+/// `avatar-worker`: turns Kafka job messages into Kling avatar videos through CometAPI.
+///
+/// Every subcommand lives in `Commands/` in a file named after it.
+@main
+struct AvatarWorkerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "avatar-worker",
+        abstract: "Turns Kafka job messages into talking-avatar videos through CometAPI's Kling Avatar API.",
+        subcommands: [
+            // worker (run, topics, dlq, results, submit, demo)
+
+            // job contract (validate)
+
+            // CometAPI (simulate)
+
+            BenchCommand.self,
+        ]
+    )
+}
