@@ -19,6 +19,34 @@ var testSupportDependencies: [Target.Dependency] = []
 
 // MARK: - CometAPI client and simulator
 
+dependencies += [
+    .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+    .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+    .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+]
+targets += [
+    .target(name: "CometAPI", dependencies: [
+        .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOHTTP1", package: "swift-nio"),
+    ]),
+    .target(name: "CometAPISimulator", dependencies: [
+        "CometAPI",
+        .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "NIOHTTP1", package: "swift-nio"),
+        .product(name: "AsyncHTTPClient", package: "async-http-client"),
+    ]),
+    .testTarget(name: "CometAPITests", dependencies: ["CometAPI", "CometAPISimulator", "TestSupport"]),
+    .testTarget(name: "CometAPISimulatorTests", dependencies: ["CometAPISimulator", "CometAPI", "TestSupport"]),
+]
+cliDependencies += ["CometAPI", "CometAPISimulator"]
+testSupportDependencies += ["CometAPI", "CometAPISimulator"]
+
 // MARK: - AvatarWorker: the service
 
 // MARK: - Command line and test support

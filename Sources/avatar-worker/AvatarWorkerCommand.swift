@@ -14,6 +14,7 @@ struct AvatarWorkerCommand: AsyncParsableCommand {
             // job contract (validate)
 
             // CometAPI (simulate)
+            SimulateCommand.self,
 
             BenchCommand.self,
         ]

@@ -1,0 +1,164 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import NIOCore
+import NIOHTTP1
+
+/// The CometAPI Kling Avatar client: create a task, query it, make TTS speech.
+///
+/// Every call is one HTTP exchange; retries, pacing and concurrency are the caller's (see ``RetryPolicy``,
+/// ``ConcurrencyLimiter``, ``SubmissionGate``), because only the caller knows the job's deadline and ledger state.
+/// Every failure is a ``CometAPIError`` whose ``CometAPIError/kind`` says what to do. Redirects are never followed
+/// (a 3xx is a permanent "wrong base URL or path" error), TLS certificates are verified, and the key goes only into
+/// the `Authorization` header of requests to ``CometAPIConfiguration/baseURL``; it is never logged.
+///
+/// Call ``shutdown()`` once when done; the client owns its connection pool.
+public final class CometAPIClient: Sendable {
+    /// The configuration the client was made with.
+    public let configuration: CometAPIConfiguration
+    private let httpClient: HTTPClient
+    private let parser: ResponseParser
+    private let logger: Logger
+    private let baseHost: String
+
+    /// A client for `configuration`, logging through `logger` (component `cometapi`).
+    ///
+    /// - Throws: ``CometAPIConfigurationError`` when the configuration cannot work.
+    public init(
+        configuration: CometAPIConfiguration,
+        eventLoopGroup: any EventLoopGroup = HTTPClient.defaultEventLoopGroup,
+        logger: Logger
+    ) throws(CometAPIConfigurationError) {
+        try configuration.validate()
+        self.configuration = configuration
+        self.parser = ResponseParser(apiKey: configuration.apiKey)
+        self.baseHost = configuration.baseURL.host?.lowercased() ?? ""
+        var logger = logger
+        logger[metadataKey: "component"] = "cometapi"
+        self.logger = logger
+        var httpConfiguration = HTTPClient.Configuration(
+            redirectConfiguration: .disallow,
+            timeout: .init(connect: configuration.connectTimeout.timeAmount, read: configuration.requestTimeout.timeAmount)
+        )
+        httpConfiguration.connectionPool = .init(
+            idleTimeout: .seconds(60),
+            concurrentHTTP1ConnectionsPerHostSoftLimit: configuration.maximumConnections
+        )
+        self.httpClient = HTTPClient(
+            eventLoopGroup: eventLoopGroup, configuration: httpConfiguration, backgroundActivityLogger: logger
+        )
+    }
+
+    /// Closes the connection pool. Calls made afterwards fail as transient errors.
+    public func shutdown() async throws {
+        try await httpClient.shutdown()
+    }
+
+    /// Creates an avatar task. Persist the returned task id before doing anything else.
+    ///
+    /// A failure of kind ``CometAPIError/Kind/ambiguous`` means the task may exist: reconcile (by external task id
+    /// where supported) before any resubmission.
+    public func createAvatarTask(_ request: AvatarTaskRequest) async throws(CometAPIError) -> CreatedAvatarTask {
+        let collected = try await send(.createAvatarTask, method: .POST, url: configuration.url(forPath: configuration.createPath), body: request)
+        let created = try parser.createdTask(status: collected.status, headers: collected.headers, body: collected.body)
+        logger.debug("avatar task created", metadata: [
+            "task_id": "\(created.taskID)",
+            "external_task_id": "\(request.externalTaskID ?? "-")",
+            "request_id": "\(created.requestID ?? "-")",
+        ])
+        return created
+    }
+
+    /// Reads a task by CometAPI's task id.
+    public func queryAvatarTask(taskID: String) async throws(CometAPIError) -> AvatarTask {
+        let collected = try await send(.queryAvatarTask, method: .GET, url: configuration.queryURL(for: taskID), body: Optional<String>.none)
+        return try parser.task(status: collected.status, headers: collected.headers, body: collected.body)
+    }
+
+    /// Reads a task by the caller's external task id, to find out whether an ambiguous create happened.
+    ///
+    /// - Throws: a permanent ``CometAPIError`` without any request when
+    ///   ``CometAPIConfiguration/supportsQueryByExternalTaskID`` is off (CometAPI does not document it). A 404 or
+    ///   business code 1203 means no task has that id.
+    public func queryAvatarTask(externalTaskID: String) async throws(CometAPIError) -> AvatarTask {
+        guard configuration.supportsQueryByExternalTaskID else {
+            throw CometAPIError(
+                kind: .permanent, operation: .queryAvatarTask,
+                message: "querying by external_task_id is switched off (supportsQueryByExternalTaskID = false)"
+            )
+        }
+        return try await queryAvatarTask(taskID: externalTaskID)
+    }
+
+    /// Turns text into Kling speech and returns its audio id for ``AvatarSpeech/audioID(_:)``. Costs a small fee.
+    public func createSpeech(_ request: SpeechRequest) async throws(CometAPIError) -> GeneratedSpeech {
+        let collected = try await send(.createSpeech, method: .POST, url: configuration.url(forPath: configuration.speechPath), body: request)
+        return try parser.speech(status: collected.status, headers: collected.headers, body: collected.body)
+    }
+
+    // MARK: - One exchange
+
+    private func send(
+        _ operation: CometAPIError.Operation,
+        method: HTTPMethod,
+        url: String,
+        body: (some Encodable)?
+    ) async throws(CometAPIError) -> ResponseCollector.Collected {
+        let request: HTTPClient.Request
+        do {
+            var headers = HTTPHeaders()
+            headers.add(name: "Authorization", value: configuration.apiKey.authorizationHeaderValue)
+            headers.add(name: "Accept", value: "application/json")
+            headers.add(name: "User-Agent", value: "avatar-worker")
+            var requestBody: HTTPClient.Body?
+            if let body {
+                headers.add(name: "Content-Type", value: "application/json")
+                requestBody = .data(try JSONEncoder().encode(body))
+            }
+            request = try HTTPClient.Request(url: url, method: method, headers: headers, body: requestBody)
+        } catch {
+            throw CometAPIError(kind: .permanent, operation: operation, message: "request could not be built: \(error)")
+        }
+        guard request.host.lowercased() == baseHost else {
+            throw CometAPIError(kind: .permanent, operation: operation, message: "refusing to send the key to a host other than the base URL's")
+        }
+        let collector = ResponseCollector(maximumBytes: configuration.maximumResponseBytes)
+        let started = ContinuousClock.now
+        let task = httpClient.execute(
+            request: request, delegate: collector,
+            deadline: .now() + configuration.requestTimeout.timeAmount, logger: logger
+        )
+        do {
+            let collected = try await withTaskCancellationHandler {
+                try await task.futureResult.get()
+            } onCancel: {
+                task.cancel()
+            }
+            logger.trace("CometAPI exchange", metadata: [
+                "operation": "\(operation.rawValue)", "http_status": "\(collected.status)",
+                "elapsed": "\(ContinuousClock.now - started)",
+            ])
+            return collected
+        } catch {
+            let sent = collector.requestSent
+            let failure = CometAPIError(
+                kind: ErrorClassification.kind(forTransportFailureAfterSending: sent, operation: operation),
+                operation: operation,
+                message: "\(sent ? "after" : "before") sending the request: \(configuration.apiKey.redact(String(describing: error)))"
+            )
+            logger.debug("CometAPI transport failure", metadata: [
+                "operation": "\(operation.rawValue)", "kind": "\(failure.kind.rawValue)", "error": "\(failure.message)",
+            ])
+            throw failure
+        }
+    }
+}
+
+extension Duration {
+    /// The same span as NIO's `TimeAmount` (nanosecond precision, saturating).
+    var timeAmount: TimeAmount {
+        let (seconds, attoseconds) = components
+        let (nanos, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        return .nanoseconds(overflow ? .max : nanos.addingReportingOverflow(attoseconds / 1_000_000_000).partialValue)
+    }
+}
