@@ -24,6 +24,7 @@ dependencies += [
     .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+    .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
 ]
 targets += [
     .target(name: "CometAPI", dependencies: [
@@ -33,16 +34,19 @@ targets += [
         .product(name: "NIOHTTP1", package: "swift-nio"),
     ]),
     .target(name: "CometAPISimulator", dependencies: [
-        "CometAPI",
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "Logging", package: "swift-log"),
         .product(name: "NIOCore", package: "swift-nio"),
-        .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         .product(name: "NIOHTTP1", package: "swift-nio"),
         .product(name: "AsyncHTTPClient", package: "async-http-client"),
     ]),
     .testTarget(name: "CometAPITests", dependencies: ["CometAPI", "CometAPISimulator", "TestSupport"]),
-    .testTarget(name: "CometAPISimulatorTests", dependencies: ["CometAPISimulator", "CometAPI", "TestSupport"]),
+    .testTarget(name: "CometAPISimulatorTests", dependencies: [
+        "CometAPISimulator", "CometAPI", "TestSupport",
+        .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        .product(name: "Hummingbird", package: "hummingbird"),
+    ]),
 ]
 cliDependencies += ["CometAPI", "CometAPISimulator"]
 testSupportDependencies += ["CometAPI", "CometAPISimulator"]

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import Hummingbird
 import Logging
+import ServiceLifecycle
 import NIOCore
 import Synchronization
 
@@ -31,6 +32,7 @@ public final class CometAPISimulator: Sendable {
 
     private struct Runtime {
         var server: Task<Void, any Error>?
+        var serviceGroup: ServiceGroup?
         var ticker: Task<Void, Never>?
         var callbackClient: HTTPClient?
         var port: Int?
@@ -70,11 +72,15 @@ public final class CometAPISimulator: Sendable {
             },
             logger: logger
         )
+        let serviceGroup = ServiceGroup(configuration: .init(services: [application], logger: logger))
         let server = Task {
             defer { portContinuation.finish() }
-            try await application.runService(gracefulShutdownSignals: [])
+            try await serviceGroup.run()
         }
-        runtime.withLock { $0.server = server }
+        runtime.withLock {
+            $0.server = server
+            $0.serviceGroup = serviceGroup
+        }
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next() else {
             runtime.withLock { $0.server = nil }
@@ -102,12 +108,12 @@ public final class CometAPISimulator: Sendable {
 
     /// Stops serving and sending callbacks. Safe to call more than once.
     public func stop() async {
-        let (server, ticker, client) = runtime.withLock { runtime in
+        let (server, group, ticker, client) = runtime.withLock { runtime in
             defer { runtime = Runtime() }
-            return (runtime.server, runtime.ticker, runtime.callbackClient)
+            return (runtime.server, runtime.serviceGroup, runtime.ticker, runtime.callbackClient)
         }
         ticker?.cancel()
-        server?.cancel()
+        await group?.triggerGracefulShutdown()
         _ = await ticker?.value
         _ = try? await server?.value
         try? await client?.shutdown()

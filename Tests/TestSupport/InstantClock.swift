@@ -8,6 +8,8 @@ public final class InstantClock: Clock, Sendable {
     public struct Instant: InstantProtocol {
         /// Time since the clock's start.
         public var offset: Duration
+        /// The instant `offset` after the clock's start.
+        public init(offset: Duration) { self.offset = offset }
         /// Moves the instant by `duration`.
         public func advanced(by duration: Duration) -> Instant { Instant(offset: offset + duration) }
         /// The span from this instant to `other`.

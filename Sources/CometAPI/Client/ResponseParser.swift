@@ -30,7 +30,8 @@ struct ResponseParser: Sendable {
     func task(status: Int, headers: HTTPHeaders, body: [UInt8]) throws(CometAPIError) -> AvatarTask {
         let operation = CometAPIError.Operation.queryAvatarTask
         let root = try checkedRoot(operation: operation, status: status, headers: headers, body: body)
-        guard let task = Self.taskObject(in: root), let taskID = task["task_id"]?.text ?? task["id"]?.text else {
+        guard let task = Self.taskObject(in: root),
+              let taskID = task["task_id"]?.text ?? task["id"]?.text ?? root["data"]?["task_id"]?.text else {
             throw unreadable(operation, status: status, body: body, root: root, reason: "the query answer has no task_id")
         }
         guard let statusText = Self.statusText(in: root), var taskStatus = AvatarTaskStatus(wireValue: statusText) else {
@@ -173,7 +174,7 @@ struct ResponseParser: Sendable {
     /// The task object: `data` in the plain shape, `data.data` in the wrapper shape.
     static func taskObject(in root: JSONValue) -> JSONValue? {
         guard let data = root["data"], data.object != nil else { return nil }
-        if data["task_id"] == nil, data["task_status"] == nil, let inner = data["data"], inner.object != nil {
+        if let inner = data["data"], inner["task_id"] != nil || inner["task_status"] != nil || inner["task_result"] != nil {
             return inner
         }
         return data

@@ -36,6 +36,9 @@ public final class SharedConcurrencyLimiter: Sendable {
     /// A copy of the limiter's state now (limit, permits out), for metrics and health.
     public var snapshot: ConcurrencyLimiter { state.withLock { $0.limiter } }
 
+    /// Tasks waiting in ``acquire()`` now.
+    public var waiting: Int { state.withLock { $0.waiters.count } }
+
     /// A permit now if one is free and nobody is waiting, else `nil`.
     public func tryAcquire() -> ConcurrencyLimiter.Permit? {
         state.withLock { $0.waiters.isEmpty ? $0.limiter.acquire() : nil }

@@ -75,8 +75,7 @@ struct SimulateCommand: AsyncParsableCommand {
             responseShape: SimulatorConfiguration.ResponseShape(rawValue: shape) ?? .plain
         ), logger: logger)
         let bound = try await simulator.start()
-        print("listening on http://\(host):\(bound)")
-        fflush(stdout)
+        FileHandle.standardOutput.write(Data("listening on http://\(host):\(bound)\n".utf8))
         let waiting = Task {
             while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }
         }
