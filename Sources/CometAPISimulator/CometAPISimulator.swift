@@ -142,9 +142,9 @@ public final class CometAPISimulator: Sendable {
         guard configuration.callbacksEnabled else { return }
         let now = Date()
         let (due, base) = state.withLock { ($0.account.advance(to: now), $0.baseURL) }
-        for task in due {
+        for (task, moment) in due {
             guard let url = task.callbackURL else { continue }
-            let body = WireBodies.encode(WireBodies.TaskObject(task, now: now, videoBaseURL: base))
+            let body = WireBodies.encode(WireBodies.TaskObject(task, now: moment, videoBaseURL: base))
             let delivered = await sender.post(body, to: url)
             state.withLock { $0.account.count { delivered ? ($0.callbacksDelivered += 1) : ($0.callbacksFailed += 1) } }
         }

@@ -62,15 +62,18 @@ struct SimulatedAccount: Sendable {
         return Array(sorted[start..<min(sorted.count, start + size)])
     }
 
-    /// Marks status changes up to `now` as announced and returns the tasks whose callback is due.
-    mutating func advance(to now: Date) -> [SimulatedTask] {
-        var due: [SimulatedTask] = []
+    /// Marks status changes up to `now` as announced and returns, in order, each task with the moment of every
+    /// status it reached since the last announcement (so a short phase between two ticks is still announced).
+    mutating func advance(to now: Date) -> [(task: SimulatedTask, at: Date)] {
+        var due: [(task: SimulatedTask, at: Date)] = []
         for (id, task) in tasks where task.callbackURL != nil {
-            let status = task.status(at: now)
-            if task.announcedStatus != status {
-                tasks[id]?.announcedStatus = status
-                due.append(task)
-            }
+            let current = task.status(at: now)
+            guard task.announcedStatus != current else { continue }
+            let phases = task.phases
+            let first = task.announcedStatus.flatMap { announced in phases.firstIndex { $0.status == announced } }.map { $0 + 1 } ?? 0
+            guard let last = phases.firstIndex(where: { $0.status == current }), first <= last else { continue }
+            for phase in phases[first...last] { due.append((task, phase.since)) }
+            tasks[id]?.announcedStatus = current
         }
         return due
     }

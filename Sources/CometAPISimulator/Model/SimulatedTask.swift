@@ -34,6 +34,12 @@ struct SimulatedTask: Sendable {
         return now >= processingAt ? .processing : .submitted
     }
 
+    /// Each status of the task's life in order, with the moment it began.
+    var phases: [(status: Status, since: Date)] {
+        let terminal: Status = if case .succeed = outcome { .succeed } else { .failed }
+        return [(.submitted, createdAt), (.processing, processingAt), (terminal, endsAt)]
+    }
+
     /// When the status last changed, as of `now` (the `updated_at` the API reports).
     func updatedAt(at now: Date) -> Date {
         switch status(at: now) {
