@@ -85,8 +85,8 @@ public struct CometAPIConfiguration: Sendable {
         return base + path
     }
 
-    /// The query URL for a task id or external task id.
-    func queryURL(for identifier: String) -> String {
+    /// The absolute query URL for a task id or external task id (percent-encoded into the path template).
+    public func queryURL(for identifier: String) -> String {
         var allowed = CharacterSet.urlPathAllowed
         allowed.remove(charactersIn: "/?#")
         let encoded = identifier.addingPercentEncoding(withAllowedCharacters: allowed) ?? identifier

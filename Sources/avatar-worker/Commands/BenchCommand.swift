@@ -13,6 +13,7 @@ struct BenchCommand: AsyncParsableCommand {
             // job validation
 
             // CometAPI client vs wrk
+            BenchAPICommand.self,
         ]
     )
 }

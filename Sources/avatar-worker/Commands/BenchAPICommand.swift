@@ -1,0 +1,124 @@
+import ArgumentParser
+import CometAPI
+import CometAPISimulator
+import Foundation
+import Logging
+
+/// `avatar-worker bench api`: create+query pairs per second through ``CometAPIClient`` against the simulator, beside
+/// `wrk` hitting the same query endpoint of the same simulator for the same time, with the ratio of HTTP requests/s.
+struct BenchAPICommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "api",
+        abstract: "CometAPI client (create+query pairs/s) vs wrk on the simulator's query endpoint; target ratio ≥ 0.5."
+    )
+
+    @Option(help: "Seconds per phase (client, then wrk).")
+    var duration = 10
+
+    @Option(help: "Concurrent client loops and wrk connections.")
+    var concurrency = 16
+
+    @Option(name: .customLong("wrk"), help: "Path of the wrk binary.")
+    var wrkPath = "/usr/bin/wrk"
+
+    @Flag(name: .customLong("in-process"), help: "Run the simulator inside this process instead of a child process.")
+    var inProcess = false
+
+    func validate() throws {
+        guard duration > 0, concurrency > 0 else { throw ValidationError("--duration and --concurrency must be positive") }
+        guard FileManager.default.isExecutableFile(atPath: wrkPath) else {
+            throw ValidationError("wrk not found at \(wrkPath); install it (scripts/setup) or pass --wrk")
+        }
+    }
+
+    func run() async throws {
+        let simulator = try await BenchSimulator.start(inProcess: inProcess)
+        do {
+            try await measure(baseURL: simulator.baseURL)
+            await simulator.stop()
+        } catch {
+            await simulator.stop()
+            throw error
+        }
+    }
+
+    private func measure(baseURL: URL) async throws {
+        var logger = Logger(label: "bench-api")
+        logger.logLevel = .warning
+        var configuration = CometAPIConfiguration(apiKey: try APIKey("bench-key"), baseURL: baseURL)
+        configuration.maximumConnections = concurrency
+        let client = try CometAPIClient(configuration: configuration, logger: logger)
+        let sample: CreatedAvatarTask
+        do {
+            sample = try await client.createAvatarTask(Self.request)
+        } catch {
+            try await client.shutdown()
+            throw error
+        }
+
+        let started = ContinuousClock.now
+        let end = started.advanced(by: .seconds(duration))
+        let (pairCount, failureCount) = await withTaskGroup(of: (pairs: Int, failures: Int).self) { group in
+            for _ in 0..<concurrency {
+                group.addTask {
+                    var pairs = 0
+                    var failures = 0
+                    while ContinuousClock.now < end {
+                        do {
+                            let created = try await client.createAvatarTask(Self.request)
+                            _ = try await client.queryAvatarTask(taskID: created.taskID)
+                            pairs += 1
+                        } catch {
+                            failures += 1
+                        }
+                    }
+                    return (pairs, failures)
+                }
+            }
+            return await group.reduce(into: (0, 0)) { $0.0 += $1.pairs; $0.1 += $1.failures }
+        }
+        let elapsed = (ContinuousClock.now - started).seconds
+        try await client.shutdown()
+        let clientPairsPerSecond = Double(pairCount) / elapsed
+        let clientRequestsPerSecond = 2 * clientPairsPerSecond
+
+        let queryURL = configuration.queryURL(for: sample.taskID)
+        let wrkRequestsPerSecond = try runWrk(url: queryURL)
+        let ratio = clientRequestsPerSecond / wrkRequestsPerSecond
+        print("""
+            bench api: \(duration) s per phase, concurrency \(concurrency), simulator \(inProcess ? "in-process" : "child process")
+              client  create+query pairs/s: \(String(format: "%.0f", clientPairsPerSecond))  (\(pairCount) pairs, \(failureCount) failures)
+              client  HTTP requests/s:      \(String(format: "%.0f", clientRequestsPerSecond))
+              wrk     HTTP requests/s:      \(String(format: "%.0f", wrkRequestsPerSecond))  (GET \(configuration.queryPathTemplate))
+              ratio client/wrk:             \(String(format: "%.2f", ratio))  (target ≥ 0.50: \(ratio >= 0.5 ? "met" : "NOT met"))
+            """)
+    }
+
+    private func runWrk(url: String) throws -> Double {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: wrkPath)
+        process.arguments = [
+            "-t", "2", "-c", String(concurrency), "-d", "\(duration)s",
+            "-H", "Authorization: Bearer bench-key", url,
+        ]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let text = String(decoding: data, as: UTF8.self)
+        guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix("Requests/sec:") }),
+              let value = Double(line.dropFirst("Requests/sec:".count).trimmingCharacters(in: .whitespaces)) else {
+            throw ValidationError("could not read wrk's output:\n\(text)")
+        }
+        return value
+    }
+
+    static let request = AvatarTaskRequest(image: "https://images.test/portrait.png", speech: .audioID("bench-audio"), prompt: "bench")
+}
+
+extension Duration {
+    fileprivate var seconds: Double {
+        Double(components.seconds) + Double(components.attoseconds) / 1e18
+    }
+}
