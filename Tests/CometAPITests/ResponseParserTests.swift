@@ -10,24 +10,23 @@ struct ResponseParserTests {
 
     func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
 
-    func queryError(_ status: Int, _ body: String, headers: HTTPHeaders = [:]) throws -> CometAPIError {
+    /// The error `parse` throws; records an issue when it succeeds.
+    func parseError(_ parse: () throws(CometAPIError) -> Any) throws -> CometAPIError {
         do {
-            _ = try parser.task(status: status, headers: headers, body: bytes(body))
+            _ = try parse()
         } catch {
             return error
         }
-        Issue.record("expected an error for HTTP \(status) \(body)")
+        Issue.record("expected an error")
         throw CancellationError()
     }
 
+    func queryError(_ status: Int, _ body: String, headers: HTTPHeaders = [:]) throws -> CometAPIError {
+        try parseError { () throws(CometAPIError) in try parser.task(status: status, headers: headers, body: bytes(body)) }
+    }
+
     func createError(_ status: Int, _ body: String, headers: HTTPHeaders = [:]) throws -> CometAPIError {
-        do {
-            _ = try parser.createdTask(status: status, headers: headers, body: bytes(body))
-        } catch {
-            return error
-        }
-        Issue.record("expected an error for HTTP \(status) \(body)")
-        throw CancellationError()
+        try parseError { () throws(CometAPIError) in try parser.createdTask(status: status, headers: headers, body: bytes(body)) }
     }
 
     @Test("plain Kling shape with numeric id, ms timestamps, charges and unknown fields")
