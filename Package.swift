@@ -48,7 +48,7 @@ targets += [
         .product(name: "Hummingbird", package: "hummingbird"),
     ]),
 ]
-cliDependencies += ["CometAPI", "CometAPISimulator"]
+cliDependencies += ["CometAPI", "CometAPISimulator", .product(name: "NIOPosix", package: "swift-nio")]
 testSupportDependencies += ["CometAPI", "CometAPISimulator"]
 
 // MARK: - AvatarWorker: the service

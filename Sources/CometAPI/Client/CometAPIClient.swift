@@ -98,6 +98,8 @@ public final class CometAPIClient: Sendable {
 
     // MARK: - One exchange
 
+    private static let encoder = JSONEncoder()
+
     private func send(
         _ operation: CometAPIError.Operation,
         method: HTTPMethod,
@@ -113,7 +115,7 @@ public final class CometAPIClient: Sendable {
             var requestBody: HTTPClient.Body?
             if let body {
                 headers.add(name: "Content-Type", value: "application/json")
-                requestBody = .data(try JSONEncoder().encode(body))
+                requestBody = .data(try Self.encoder.encode(body))
             }
             request = try HTTPClient.Request(url: url, method: method, headers: headers, body: requestBody)
         } catch {
@@ -124,9 +126,12 @@ public final class CometAPIClient: Sendable {
         }
         let collector = ResponseCollector(maximumBytes: configuration.maximumResponseBytes)
         let started = ContinuousClock.now
+        // AsyncHTTPClient copies the logger and adds metadata on every request; hand it ours only when its debug
+        // output could be shown at all.
         let task = httpClient.execute(
-            request: request, delegate: collector,
-            deadline: .now() + configuration.requestTimeout.timeAmount, logger: logger
+            request: request, delegate: collector, eventLoop: .indifferent,
+            deadline: .now() + configuration.requestTimeout.timeAmount,
+            logger: logger.logLevel <= .debug ? logger : nil
         )
         do {
             let collected = try await withTaskCancellationHandler {

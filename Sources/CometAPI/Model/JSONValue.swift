@@ -4,7 +4,7 @@ import Foundation
 /// or numbers, wrapped or plain objects, unknown fields).
 ///
 /// Integers are kept exactly as `Int64` (task ids exceed 2^53, so `Double` would corrupt them).
-enum JSONValue: Sendable, Equatable, Decodable {
+enum JSONValue: Sendable, Equatable {
     case null
     case bool(Bool)
     case integer(Int64)
@@ -13,29 +13,10 @@ enum JSONValue: Sendable, Equatable, Decodable {
     case array([JSONValue])
     case object([String: JSONValue])
 
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() {
-            self = .null
-        } else if let value = try? container.decode(Bool.self) {
-            self = .bool(value)
-        } else if let value = try? container.decode(Int64.self) {
-            self = .integer(value)
-        } else if let value = try? container.decode(Double.self) {
-            self = .number(value)
-        } else if let value = try? container.decode(String.self) {
-            self = .string(value)
-        } else if let value = try? container.decode([JSONValue].self) {
-            self = .array(value)
-        } else {
-            self = .object(try container.decode([String: JSONValue].self))
-        }
-    }
-
     /// Parses `bytes` as JSON; `nil` when they are not JSON at all.
     static func parse(_ bytes: some Collection<UInt8>) -> JSONValue? {
         guard !bytes.isEmpty else { return nil }
-        return try? JSONDecoder().decode(JSONValue.self, from: Data(bytes))
+        return bytes.withContiguousStorageIfAvailable(JSONReader.parse) ?? Array(bytes).withUnsafeBufferPointer(JSONReader.parse)
     }
 
     /// The member `key` of an object; `nil` for other values or a missing key.

@@ -7,6 +7,8 @@ import Foundation
 struct SimulatedAccount: Sendable {
     private(set) var tasks: [String: SimulatedTask] = [:]
     private var taskIDsByExternalID: [String: String] = [:]
+    /// Tasks with a callback URL whose terminal status is not yet announced (the ticker looks at these only).
+    private var awaitingCallbacks: Set<String> = []
     private var nextTaskNumber: UInt64 = 878_106_242_831_892_000
     private(set) var counters = SimulatorStats()
 
@@ -39,6 +41,7 @@ struct SimulatedAccount: Sendable {
             outcome: outcome
         )
         tasks[task.taskID] = task
+        if task.callbackURL != nil { awaitingCallbacks.insert(task.taskID) }
         if let external = request.externalTaskID {
             taskIDsByExternalID[external] = task.taskID
             counters.createsByExternalTaskID[external, default: 0] += 1
@@ -66,7 +69,8 @@ struct SimulatedAccount: Sendable {
     /// status it reached since the last announcement (so a short phase between two ticks is still announced).
     mutating func advance(to now: Date) -> [(task: SimulatedTask, at: Date)] {
         var due: [(task: SimulatedTask, at: Date)] = []
-        for (id, task) in tasks where task.callbackURL != nil {
+        for id in awaitingCallbacks {
+            guard let task = tasks[id] else { continue }
             let current = task.status(at: now)
             guard task.announcedStatus != current else { continue }
             let phases = task.phases
@@ -74,6 +78,7 @@ struct SimulatedAccount: Sendable {
             guard let last = phases.firstIndex(where: { $0.status == current }), first <= last else { continue }
             for phase in phases[first...last] { due.append((task, phase.since)) }
             tasks[id]?.announcedStatus = current
+            if current == .succeed || current == .failed { awaitingCallbacks.remove(id) }
         }
         return due
     }

@@ -3,6 +3,7 @@ import CometAPI
 import CometAPISimulator
 import Foundation
 import Logging
+import NIOPosix
 
 /// `avatar-worker bench api`: create+query pairs per second through ``CometAPIClient`` against the simulator, beside
 /// `wrk` hitting the same query endpoint of the same simulator for the same time, with the ratio of HTTP requests/s.
@@ -21,6 +22,9 @@ struct BenchAPICommand: AsyncParsableCommand {
     @Option(name: .customLong("wrk"), help: "Path of the wrk binary.")
     var wrkPath = "/usr/bin/wrk"
 
+    @Option(name: .customLong("event-loops"), help: "Event-loop threads for the client's connection pool.")
+    var eventLoops = 1
+
     @Flag(name: .customLong("in-process"), help: "Run the simulator inside this process instead of a child process.")
     var inProcess = false
 
@@ -33,21 +37,24 @@ struct BenchAPICommand: AsyncParsableCommand {
 
     func run() async throws {
         let simulator = try await BenchSimulator.start(inProcess: inProcess)
+        let eventLoopGroup = MultiThreadedEventLoopGroup(numberOfThreads: eventLoops)
         do {
-            try await measure(baseURL: simulator.baseURL)
+            try await measure(baseURL: simulator.baseURL, eventLoopGroup: eventLoopGroup)
+            try await eventLoopGroup.shutdownGracefully()
             await simulator.stop()
         } catch {
+            try? await eventLoopGroup.shutdownGracefully()
             await simulator.stop()
             throw error
         }
     }
 
-    private func measure(baseURL: URL) async throws {
+    private func measure(baseURL: URL, eventLoopGroup: MultiThreadedEventLoopGroup) async throws {
         var logger = Logger(label: "bench-api")
         logger.logLevel = .warning
         var configuration = CometAPIConfiguration(apiKey: try APIKey("bench-key"), baseURL: baseURL)
         configuration.maximumConnections = concurrency
-        let client = try CometAPIClient(configuration: configuration, logger: logger)
+        let client = try CometAPIClient(configuration: configuration, eventLoopGroup: eventLoopGroup, logger: logger)
         let sample: CreatedAvatarTask
         do {
             sample = try await client.createAvatarTask(Self.request)
@@ -86,7 +93,7 @@ struct BenchAPICommand: AsyncParsableCommand {
         let wrkRequestsPerSecond = try runWrk(url: queryURL)
         let ratio = clientRequestsPerSecond / wrkRequestsPerSecond
         print("""
-            bench api: \(duration) s per phase, concurrency \(concurrency), simulator \(inProcess ? "in-process" : "child process")
+            bench api: \(duration) s per phase, concurrency \(concurrency), \(eventLoops) client event loop(s), simulator \(inProcess ? "in-process" : "child process")
               client  create+query pairs/s: \(String(format: "%.0f", clientPairsPerSecond))  (\(pairCount) pairs, \(failureCount) failures)
               client  HTTP requests/s:      \(String(format: "%.0f", clientRequestsPerSecond))
               wrk     HTTP requests/s:      \(String(format: "%.0f", wrkRequestsPerSecond))  (GET \(configuration.queryPathTemplate))
