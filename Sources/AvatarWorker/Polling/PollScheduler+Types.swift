@@ -1,21 +1,4 @@
 extension PollScheduler {
-    /// Bounds on polling that hold across all tasks of the process.
-    public struct Limits: Sendable, Hashable {
-        /// The global request budget: polls per second, refilled continuously.
-        public var requestsPerSecond: Double
-        /// How many polls may be spent at once after an idle spell.
-        public var burst: Int
-        /// How many polls may be in flight at once (yielded and not yet rescheduled).
-        public var maxConcurrentPolls: Int
-
-        /// Limits; values below the smallest sensible ones are raised (rate 0.001/s, burst 1, concurrency 1).
-        public init(requestsPerSecond: Double = 20, burst: Int = 20, maxConcurrentPolls: Int = 16) {
-            self.requestsPerSecond = requestsPerSecond
-            self.burst = burst
-            self.maxConcurrentPolls = Swift.max(1, maxConcurrentPolls)
-        }
-    }
-
     /// A task the scheduler hands out: poll it (or report its deadline), then give it back with `reschedule`.
     public struct DueTask: Sendable, Hashable {
         /// The API's task id.

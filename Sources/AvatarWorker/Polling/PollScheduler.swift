@@ -40,7 +40,7 @@ public actor PollScheduler<C: Clock> where C.Duration == Duration {
     /// The interval and backoff policy.
     public nonisolated let policy: PollPolicy
     /// The global limits.
-    public nonisolated let limits: Limits
+    public nonisolated let limits: PollLimits
 
     var entries: [String: Entry] = [:]
     var heap = Heap<Slot>()
@@ -57,7 +57,7 @@ public actor PollScheduler<C: Clock> where C.Duration == Duration {
     public init(
         clock: C,
         policy: PollPolicy = PollPolicy(),
-        limits: Limits = Limits(),
+        limits: PollLimits = PollLimits(),
         random: some RandomNumberGenerator & Sendable = SystemRandomNumberGenerator()
     ) {
         self.clock = clock
