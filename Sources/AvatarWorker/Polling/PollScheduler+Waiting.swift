@@ -37,3 +37,8 @@ extension PollScheduler {
         }
     }
 }
+
+extension PollScheduler {
+    /// How many `next()` calls are suspended (tests wait for this before they change state).
+    var waiterCount: Int { waiters.count }
+}
