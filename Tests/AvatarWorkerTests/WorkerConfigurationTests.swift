@@ -47,7 +47,7 @@ struct WorkerConfigurationTests {
 
     @Test func badValuesNameTheOptionTheValueAndTheSource() {
         #expect(throws: ConfigurationError.invalidValue(
-            option: "http-port", value: "99999", expected: "an integer in 0...65535",
+            option: "http-port", value: "99999", expected: "a number in 0...65535",
             source: .environment("AVATAR_WORKER_HTTP_PORT"))
         ) {
             try WorkerConfiguration.load(environment: ["AVATAR_WORKER_HTTP_PORT": "99999"])

@@ -1,6 +1,7 @@
 /// A deterministic random number generator (SplitMix64) so tests with jitter or random orders are repeatable.
 ///
-/// Not for anything security-related; its only job is to give the same sequence for the same seed.
+/// Not for anything security-related; its only job is to give the same sequence for the same seed, so a failing
+/// property-style test can be replayed from the seed its arguments name.
 public struct SeededRandom: RandomNumberGenerator, Sendable {
     private var state: UInt64
 

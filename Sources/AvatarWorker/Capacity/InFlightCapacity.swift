@@ -11,6 +11,14 @@
 /// say when to pause a partition (in flight reached the limit) and when to resume it (below the limit again); only
 /// partitions this type paused are ever resumed by it.
 public struct InFlightCapacity: Sendable, Hashable {
+    /// What the consumer must do to a jobs partition because of its in-flight count.
+    public enum Action: Sendable, Hashable {
+        /// The partition holds its full share: pause fetching from it.
+        case pause(partition: Int32)
+        /// The partition, paused by us, has a free slot again: resume fetching from it.
+        case resume(partition: Int32)
+    }
+
     struct PartitionState: Sendable, Hashable {
         var share: Int
         var limit: Int
@@ -72,17 +80,17 @@ public struct InFlightCapacity: Sendable, Hashable {
     }
 
     /// A task of the partition took a slot (a job entered submission, or a task was restored from the ledger).
-    public mutating func taskStarted(in partition: Int32) -> [CapacityAction] {
+    public mutating func taskStarted(in partition: Int32) -> [Action] {
         update(partition) { $0.inFlight += 1 }
     }
 
     /// A task of the partition gave its slot back (it ended, or failed before it was created).
-    public mutating func taskEnded(in partition: Int32) -> [CapacityAction] {
+    public mutating func taskEnded(in partition: Int32) -> [Action] {
         update(partition) { $0.inFlight = max(0, $0.inFlight - 1) }
     }
 
     /// The API refused a create for account concurrency (1303): halve the partition's limit, never below 1.
-    public mutating func concurrencyLimitHit(in partition: Int32) -> [CapacityAction] {
+    public mutating func concurrencyLimitHit(in partition: Int32) -> [Action] {
         update(partition) {
             $0.limit = max(1, $0.limit / 2)
             $0.growthCredit = 0
@@ -90,7 +98,7 @@ public struct InFlightCapacity: Sendable, Hashable {
     }
 
     /// The API accepted a create: regrow the partition's limit additively, never above its share.
-    public mutating func createAccepted(in partition: Int32) -> [CapacityAction] {
+    public mutating func createAccepted(in partition: Int32) -> [Action] {
         update(partition) {
             guard $0.limit < $0.share else { return }
             $0.growthCredit += 1
@@ -101,10 +109,10 @@ public struct InFlightCapacity: Sendable, Hashable {
         }
     }
 
-    private mutating func update(_ partition: Int32, _ change: (inout PartitionState) -> Void) -> [CapacityAction] {
+    private mutating func update(_ partition: Int32, _ change: (inout PartitionState) -> Void) -> [Action] {
         guard var state = owned[partition] else { return [] }
         change(&state)
-        var actions: [CapacityAction] = []
+        var actions: [Action] = []
         let full = state.inFlight >= state.limit
         if full && !state.pausedByUs {
             state.pausedByUs = true

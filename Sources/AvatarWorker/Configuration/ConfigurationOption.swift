@@ -11,19 +11,37 @@ public struct ConfigurationOption: Sendable {
     public let summary: String
     /// The default as text (as `--help` shows it).
     public let defaultValue: String
-    let apply: @Sendable (inout WorkerConfiguration, String, ConfigurationSource) throws(ConfigurationError) -> Void
+    let apply: @Sendable (inout WorkerConfiguration, ConfigurationInput) throws(ConfigurationError) -> Void
 
     init(
         _ name: String,
         _ summary: String,
         default defaultValue: String,
-        apply: @escaping @Sendable (inout WorkerConfiguration, String, ConfigurationSource)
-            throws(ConfigurationError) -> Void
+        apply: @escaping @Sendable (inout WorkerConfiguration, ConfigurationInput) throws(ConfigurationError) -> Void
     ) {
         self.name = name
         self.summary = summary
         self.defaultValue = defaultValue
         self.apply = apply
+    }
+
+    /// An option whose value is parsed by `parse` (one of `ConfigurationInput`'s parsers) and stored at `path`.
+    /// (The closure's error type is untyped because closures do not infer typed throws.)
+    static func stored<Value>(
+        _ name: String, _ summary: String, default defaultValue: String,
+        at path: WritableKeyPath<WorkerConfiguration, Value> & Sendable,
+        _ parse: @escaping @Sendable (ConfigurationInput) throws -> Value
+    ) -> ConfigurationOption {
+        ConfigurationOption(name, summary, default: defaultValue) { config, input throws(ConfigurationError) in
+            do {
+                config[keyPath: path] = try parse(input)
+            } catch let error as ConfigurationError {
+                throw error
+            } catch {
+                // The parsers throw only ConfigurationError; anything else still names option, value and source.
+                throw input.invalid(expected: "a valid value (\(error))")
+            }
+        }
     }
 
     /// The environment variable that sets the option.
@@ -38,59 +56,45 @@ public struct ConfigurationOption: Sendable {
     }
 }
 
-/// Parsers for option values; each throws `ConfigurationError.invalidValue` naming the option, value and source.
-enum ConfigurationValue {
-    static func text(_ option: String, _ value: String, _ source: ConfigurationSource) throws(ConfigurationError)
-        -> String
-    {
-        let trimmed = value.trimmingCharacters(in: .whitespaces)
-        guard !trimmed.isEmpty else {
-            throw .invalidValue(option: option, value: value, expected: "a non-empty value", source: source)
-        }
+/// One value for one option, with where it came from; its parsers throw `ConfigurationError.invalidValue` naming
+/// the option, the value, what was expected and the source.
+struct ConfigurationInput: Sendable {
+    let option: String
+    let value: String
+    let source: ConfigurationSource
+
+    private var trimmed: String { value.trimmingCharacters(in: .whitespaces) }
+
+    func invalid(expected: String) -> ConfigurationError {
+        .invalidValue(option: option, value: value, expected: expected, source: source)
+    }
+
+    func text() throws(ConfigurationError) -> String {
+        guard !trimmed.isEmpty else { throw invalid(expected: "a non-empty value") }
         return trimmed
     }
 
-    static func integer(
-        _ option: String, _ value: String, _ source: ConfigurationSource, in range: ClosedRange<Int>
-    ) throws(ConfigurationError) -> Int {
-        guard let number = Int(value.trimmingCharacters(in: .whitespaces)), range.contains(number) else {
-            throw .invalidValue(
-                option: option, value: value,
-                expected: "an integer in \(range.lowerBound)...\(range.upperBound)", source: source
-            )
-        }
-        return number
-    }
-
-    static func decimal(
-        _ option: String, _ value: String, _ source: ConfigurationSource, in range: ClosedRange<Double>
-    ) throws(ConfigurationError) -> Double {
-        guard let number = Double(value.trimmingCharacters(in: .whitespaces)), range.contains(number) else {
-            throw .invalidValue(
-                option: option, value: value,
-                expected: "a number in \(range.lowerBound)...\(range.upperBound)", source: source
-            )
-        }
-        return number
-    }
-
-    static func boolean(_ option: String, _ value: String, _ source: ConfigurationSource) throws(ConfigurationError)
-        -> Bool
+    func number<Number: LosslessStringConvertible & Comparable>(in range: ClosedRange<Number>)
+        throws(ConfigurationError) -> Number
     {
-        switch value.trimmingCharacters(in: .whitespaces).lowercased() {
+        guard let number = Number(trimmed), range.contains(number) else {
+            throw invalid(expected: "a number in \(range.lowerBound)...\(range.upperBound)")
+        }
+        return number
+    }
+
+    func boolean() throws(ConfigurationError) -> Bool {
+        switch trimmed.lowercased() {
         case "true", "1", "yes", "on": return true
         case "false", "0", "no", "off": return false
-        default:
-            throw .invalidValue(option: option, value: value, expected: "true or false", source: source)
+        default: throw invalid(expected: "true or false")
         }
     }
 
     /// A positive duration: a number with unit `ms`, `s`, `m` or `h` (`500ms`, `30s`, `10m`, `1.5h`), or a plain
     /// number of seconds.
-    static func duration(_ option: String, _ value: String, _ source: ConfigurationSource) throws(ConfigurationError)
-        -> Duration
-    {
-        let text = value.trimmingCharacters(in: .whitespaces).lowercased()
+    func duration() throws(ConfigurationError) -> Duration {
+        let text = trimmed.lowercased()
         let units: [(suffix: String, seconds: Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)]
         var number = text
         var scale = 1.0
@@ -99,10 +103,7 @@ enum ConfigurationValue {
             scale = unit.seconds
         }
         guard let amount = Double(number), amount.isFinite, amount > 0 else {
-            throw .invalidValue(
-                option: option, value: value,
-                expected: "a positive duration such as 500ms, 30s, 10m, 1h (or plain seconds)", source: source
-            )
+            throw invalid(expected: "a positive duration such as 500ms, 30s, 10m, 1h (or plain seconds)")
         }
         return .seconds(amount * scale)
     }

@@ -74,7 +74,7 @@ extension WorkerConfiguration {
                 guard !property.isEmpty else { throw .unknownOption(name: name, source: source) }
                 kafka[property] = value
             } else if let option = Self.options.first(where: { $0.name == name }) {
-                try option.apply(&self, value, source)
+                try option.apply(&self, ConfigurationInput(option: name, value: value, source: source))
             } else {
                 throw .unknownOption(name: name, source: source)
             }

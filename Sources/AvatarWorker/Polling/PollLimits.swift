@@ -1,4 +1,8 @@
 /// Bounds on polling that hold across all tasks of the process.
+///
+/// Polls are free of charge but they are requests against a shared gateway: the request budget bounds their rate
+/// however many tasks are in flight (a restore of a large ledger partition makes every task overdue at once), and
+/// the concurrency bound keeps the HTTP client's connection pool from queueing polls behind each other.
 public struct PollLimits: Sendable, Hashable {
     /// The global request budget: polls per second, refilled continuously.
     public var requestsPerSecond: Double
