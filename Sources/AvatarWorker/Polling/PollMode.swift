@@ -11,7 +11,9 @@
 /// first-poll delays live in `PollPolicy` (`firstPollDelayStd`, `firstPollDelayPro`), configurable per deployment.
 public enum PollMode: String, Sendable, Hashable, CaseIterable {
     /// Standard mode: faster and cheaper, so the first poll comes sooner.
+    /// It is also the API's default when a job names no mode.
     case std
     /// Professional mode: higher quality and slower, so the first poll waits longer.
+    /// (Third-party price lists put it at about twice the per-second price of `std`.)
     case pro
 }
