@@ -1,6 +1,7 @@
 /// Which first-poll delay applies to a task: Kling's `std` mode renders faster than `pro`.
 ///
-/// A local enum rather than the contract's type so the scheduler depends on nothing but the standard library.
+/// A local enum rather than the contract's type so the scheduler depends on nothing but the standard library;
+/// the mapping is one `PollMode(rawValue:)` call in the integration.
 ///
 /// The job contract owns the job's mode; the integration maps it here with `PollMode(rawValue:)`, the values being
 /// the API's own (`std`, `pro`). A job without a mode runs as `std`, the API's default, so the integration maps a
