@@ -21,6 +21,26 @@ var testSupportDependencies: [Target.Dependency] = []
 
 // MARK: - AvatarWorker: the service
 
+// The I/O-free core (offset ledger, poll scheduler, capacity, task lifecycle, ledger index, configuration).
+// The integration adds Kafka, AvatarJobs, CometAPI, ServiceLifecycle and Metrics here.
+dependencies += [
+    .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+    .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+]
+targets += [
+    .target(
+        name: "AvatarWorker",
+        dependencies: [
+            .product(name: "Collections", package: "swift-collections"),
+            .product(name: "DequeModule", package: "swift-collections"),
+            .product(name: "HeapModule", package: "swift-collections"),
+            .product(name: "Logging", package: "swift-log"),
+        ]
+    ),
+    .testTarget(name: "AvatarWorkerTests", dependencies: ["AvatarWorker", "TestSupport"]),
+]
+cliDependencies += ["AvatarWorker"]
+
 // MARK: - Command line and test support
 
 targets += [
