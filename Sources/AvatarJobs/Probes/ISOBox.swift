@@ -10,7 +10,8 @@ struct ISOBox {
     static let maximumSiblings = 100_000
 
     /// Reads the box header at `offset` inside a parent that ends at `parentEnd`.
-    static func read(_ reader: ByteReader, at offset: Int, parentEnd: Int) throws(MediaProbeError) -> ISOBox {
+    /// A box running past the end of the file is `truncated`; one running past a complete parent is `corrupt`.
+    static func read(_ reader: ByteReader, at offset: Int, parentEnd: Int, parentIsFile: Bool) throws(MediaProbeError) -> ISOBox {
         try reader.require(offset, 8, "MP4 box header")
         guard offset + 8 <= parentEnd else { throw .corrupt("MP4 box header at byte \(offset) crosses its parent's end") }
         let size32 = reader.u32be(offset)
@@ -33,7 +34,7 @@ struct ISOBox {
             throw .corrupt("MP4 box \(type) at byte \(offset) declares \(size) bytes, less than its header")
         }
         guard size <= parentEnd - offset else {
-            if parentEnd == reader.count {
+            if parentIsFile {
                 throw .truncated("MP4 box \(type) at byte \(offset) declares \(size) bytes; \(parentEnd - offset) remain")
             }
             throw .corrupt("MP4 box \(type) at byte \(offset) declares \(size) bytes, beyond its parent")
@@ -41,12 +42,12 @@ struct ISOBox {
         return ISOBox(type: type, offset: offset, payloadOffset: offset + headerLength, end: offset + size)
     }
 
-    /// The children of the box payload `range`, in order (each header checked).
+    /// The children of the box payload `range` (or of the whole file when `range` starts at 0), in order.
     static func children(_ reader: ByteReader, in range: Range<Int>) throws(MediaProbeError) -> [ISOBox] {
         var boxes: [ISOBox] = []
         var offset = range.lowerBound
         while offset < range.upperBound {
-            let box = try read(reader, at: offset, parentEnd: range.upperBound)
+            let box = try read(reader, at: offset, parentEnd: range.upperBound, parentIsFile: range.lowerBound == 0)
             boxes.append(box)
             offset = box.end
             guard boxes.count < maximumSiblings else { throw .corrupt("more than \(maximumSiblings) MP4 boxes in one parent") }
