@@ -73,8 +73,9 @@ struct MediaTextReader {
     /// Characters of `[A-Za-z0-9!#$&^_.+-]`, the token set the schema's data-URL pattern uses.
     private static func isTokenByte(_ byte: UInt8) -> Bool {
         switch byte {
-        case 0x30...0x39, 0x41...0x5A, 0x61...0x7A: true
-        default: Array("!#$&^_.+-".utf8).contains(byte)
+        // A-Z a-z 0-9 ! # $ & ^ _ . + -
+        case 0x30...0x39, 0x41...0x5A, 0x61...0x7A, 0x21, 0x23, 0x24, 0x26, 0x5E, 0x5F, 0x2E, 0x2B, 0x2D: true
+        default: false
         }
     }
 }

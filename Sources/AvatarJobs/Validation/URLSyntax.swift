@@ -58,8 +58,9 @@ enum URLSyntax {
 
     private static func isHostByte(_ byte: UInt8) -> Bool {
         switch byte {
-        case 0x30...0x39, 0x41...0x5A, 0x61...0x7A: true
-        default: Array("-._~%!$&'()*+,;=".utf8).contains(byte)
+        // A-Z a-z 0-9 - . _ ~ % ! $ & ' ( ) * + , ; =
+        case 0x30...0x39, 0x41...0x5A, 0x61...0x7A, 0x2D, 0x2E, 0x5F, 0x7E, 0x25, 0x21, 0x24, 0x26...0x2C, 0x3B, 0x3D: true
+        default: false
         }
     }
 
