@@ -77,6 +77,7 @@ struct RemoteMediaValidatorTests {
         #expect(missing.failure?.errors.first?.message.contains("404") == true)
         let hanging = await deep(timeout: 0.5).validate(try job(image: server.url("/hang")))
         #expect(hanging.failure?.codes == [.urlFetchFailed])
+        #expect(hanging.failure?.errors.first?.message.contains("timed out") == true, "\(String(describing: hanging.failure?.errors))")
     }
 
     @Test("address classification: private, loopback, link-local, mapped and NAT64 forms refused; public allowed",

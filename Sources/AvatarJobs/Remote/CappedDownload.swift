@@ -84,11 +84,23 @@ final class CappedDownload: NSObject, URLSessionDataDelegate, Sendable {
             let continuation = state.continuation
             state.continuation = nil
             if let error, !state.response.exceededCap {
-                return (continuation, .failure(.transport(error.localizedDescription)))
+                return (continuation, .failure(.transport(Self.describe(error))))
             }
             return (continuation, .success(state.response))
         }
         continuation?.resume(returning: result)
+    }
+
+    /// A short reason for a transport error (URLSession's localized texts on Linux only give the numeric code).
+    private static func describe(_ error: any Error) -> String {
+        guard let urlError = error as? URLError else { return error.localizedDescription }
+        switch urlError.code {
+        case .timedOut: return "timed out"
+        case .cannotConnectToHost: return "connection refused"
+        case .networkConnectionLost: return "connection lost"
+        case .secureConnectionFailed, .serverCertificateUntrusted, .serverCertificateHasBadDate: return "TLS failure"
+        default: return "URL error \(urlError.code.rawValue)"
+        }
     }
 
     /// The full size from `Content-Range: bytes a-b/total`, else `Content-Length` of a 200.
