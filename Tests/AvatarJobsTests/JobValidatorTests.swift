@@ -102,8 +102,8 @@ struct JobValidatorTests {
 
     @Test("JSON lines and single documents are split into messages")
     func inputSplitting() {
-        #expect(JobInputSplitter.messages(in: message("{\n  \"a\": 1\n}\n")).count == 1)
-        #expect(JobInputSplitter.messages(in: message("{\"a\":1}\r\n\n{\"b\":2}\n  \n{broken\n")).map { String(decoding: $0, as: UTF8.self) }
+        #expect(JobValidator.messages(in: message("{\n  \"a\": 1\n}\n")).count == 1)
+        #expect(JobValidator.messages(in: message("{\"a\":1}\r\n\n{\"b\":2}\n  \n{broken\n")).map { String(decoding: $0, as: UTF8.self) }
             == ["{\"a\":1}", "{\"b\":2}", "{broken"])
     }
 }

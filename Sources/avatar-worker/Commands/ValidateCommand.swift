@@ -30,7 +30,7 @@ struct ValidateCommand: AsyncParsableCommand {
             throw ExitCode(2)
         }
         for input in inputs {
-            for message in JobInputSplitter.messages(in: [UInt8](input.data)) {
+            for message in JobValidator.messages(in: [UInt8](input.data)) {
                 let line = ValidationReport(result: validator.validate(message), message: message)
                 allValid = allValid && line.valid
                 print(line.jsonLine())
