@@ -21,23 +21,11 @@ public struct RemoteMediaValidator: Sendable {
         let limits = validator.limits
         if case .url(let url) = job.job.image,
            let bytes = await fetch(url, field: "$.image", maximumBytes: limits.maximumImageBytes, tooLarge: .imageTooLarge, errors: &errors) {
-            do {
-                let info = try ImageProbe.probe(bytes)
-                errors += validator.checkImage(info, field: "$.image")
-                imageInfo = info
-            } catch {
-                errors.append(JobValidator.error(for: error, field: "$.image", unsupported: .imageUnsupportedFormat))
-            }
+            imageInfo = validator.checkImageContent(bytes, field: "$.image", errors: &errors)
         }
         if case .soundFile(.url(let url)) = job.job.audio,
            let bytes = await fetch(url, field: "$.sound_file", maximumBytes: limits.maximumAudioBytes, tooLarge: .audioTooLarge, errors: &errors) {
-            do {
-                let info = try AudioProbe.probe(bytes)
-                errors += validator.checkAudio(info, field: "$.sound_file")
-                audioInfo = info
-            } catch {
-                errors.append(JobValidator.error(for: error, field: "$.sound_file", unsupported: .audioUnsupportedFormat))
-            }
+            audioInfo = validator.checkAudioContent(bytes, field: "$.sound_file", errors: &errors)
         }
         guard errors.isEmpty else { return .failure(JobValidationFailure(jobID: job.job.jobID, errors: errors)) }
         return .success(ValidatedJob(job: job.job, imageInfo: imageInfo, audioInfo: audioInfo,

@@ -75,14 +75,7 @@ struct JobReader {
         }
         switch member.key {
         case "job_id":
-            guard let id = text() else { return }
-            if JobIDRule.isValid(id, maximumLength: JobIDRule.maximumJobIDLength) {
-                draft.jobID = id
-            } else {
-                draft.errors.append(JobValidationError(
-                    code: .jobIDInvalid, field: field, message: "job_id must be 1–128 characters of [A-Za-z0-9._:-]",
-                    limit: "1–128 of [A-Za-z0-9._:-]", valueSeen: Self.excerpt(id)))
-            }
+            draft.jobID = identifier(text(), field: field, maximumLength: JobIDRule.maximumJobIDLength, code: .jobIDInvalid, into: &draft)
         case "image":
             draft.sawImage = true
             guard case .string(let span) = value else { return wrongType("string (URL or base64)") }
@@ -128,15 +121,8 @@ struct JobReader {
                 draft.callbackURL = url
             }
         case "external_task_id":
-            guard let id = text() else { return }
-            if JobIDRule.isValid(id, maximumLength: StableIdentifiers.externalTaskIDMaximumLength) {
-                draft.externalTaskID = id
-            } else {
-                draft.errors.append(JobValidationError(
-                    code: .externalTaskIDInvalid, field: field,
-                    message: "external_task_id must be 1–64 characters of [A-Za-z0-9._:-]",
-                    limit: "1–64 of [A-Za-z0-9._:-]", valueSeen: Self.excerpt(id)))
-            }
+            draft.externalTaskID = identifier(
+                text(), field: field, maximumLength: StableIdentifiers.externalTaskIDMaximumLength, code: .externalTaskIDInvalid, into: &draft)
         case "watermark":
             guard case .bool(let flag) = value else { return wrongType("boolean") }
             draft.watermark = flag
@@ -170,6 +156,19 @@ struct JobReader {
                 code: .unknownField, field: field, message: "'\(member.key)' is not a field of avatar-job.v1",
                 limit: AvatarJob.fieldNames.joined(separator: ", ")))
         }
+    }
+
+    /// `id` when it follows ``JobIDRule`` with `maximumLength`, else `nil` with an error recorded.
+    private func identifier(
+        _ id: String?, field: String, maximumLength: Int, code: JobValidationError.Code, into draft: inout JobDraft
+    ) -> String? {
+        guard let id else { return nil }
+        if JobIDRule.isValid(id, maximumLength: maximumLength) { return id }
+        let name = field.dropFirst(2)
+        draft.errors.append(JobValidationError(
+            code: code, field: field, message: "\(name) must be 1–\(maximumLength) characters of [A-Za-z0-9._:-]",
+            limit: "1–\(maximumLength) of [A-Za-z0-9._:-]", valueSeen: Self.excerpt(id)))
+        return nil
     }
 
     /// A value cut to 80 characters for error messages.

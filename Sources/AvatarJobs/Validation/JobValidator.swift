@@ -50,30 +50,36 @@ public struct JobValidator: Sendable {
 
     /// Decodes and probes an inline image, appending any errors; returns the probe result when it could be read.
     func checkInlineImage(_ text: Base64Text, field: String, errors: inout [JobValidationError]) -> ImageInfo? {
-        guard let bytes = decodeInline(text, field: field, maximumBytes: limits.maximumImageBytes,
-                                       tooLarge: .imageTooLarge, errors: &errors)
-        else { return nil }
-        do {
-            let info = try ImageProbe.probe(bytes)
-            errors += checkImage(info, field: field)
-            return info
-        } catch {
-            errors.append(Self.error(for: error, field: field, unsupported: .imageUnsupportedFormat))
-            return nil
-        }
+        decodeInline(text, field: field, maximumBytes: limits.maximumImageBytes, tooLarge: .imageTooLarge, errors: &errors)
+            .flatMap { checkImageContent($0, field: field, errors: &errors) }
     }
 
     /// Decodes and probes an inline sound file, appending any errors; returns the probe result when readable.
     func checkInlineAudio(_ text: Base64Text, field: String, errors: inout [JobValidationError]) -> AudioInfo? {
-        guard let bytes = decodeInline(text, field: field, maximumBytes: limits.maximumAudioBytes,
-                                       tooLarge: .audioTooLarge, errors: &errors)
-        else { return nil }
+        decodeInline(text, field: field, maximumBytes: limits.maximumAudioBytes, tooLarge: .audioTooLarge, errors: &errors)
+            .flatMap { checkAudioContent($0, field: field, errors: &errors) }
+    }
+
+    /// Probes image bytes (inline or fetched) and applies the image rules, appending any errors.
+    func checkImageContent(_ bytes: [UInt8], field: String, errors: inout [JobValidationError]) -> ImageInfo? {
+        checkContent(bytes, field: field, probe: ImageProbe.probe, rules: checkImage, unsupported: .imageUnsupportedFormat, errors: &errors)
+    }
+
+    /// Probes audio bytes (inline or fetched) and applies the audio rules, appending any errors.
+    func checkAudioContent(_ bytes: [UInt8], field: String, errors: inout [JobValidationError]) -> AudioInfo? {
+        checkContent(bytes, field: field, probe: AudioProbe.probe, rules: checkAudio, unsupported: .audioUnsupportedFormat, errors: &errors)
+    }
+
+    private func checkContent<Info>(
+        _ bytes: [UInt8], field: String, probe: ([UInt8]) throws(MediaProbeError) -> Info,
+        rules: (Info, String) -> [JobValidationError], unsupported: JobValidationError.Code, errors: inout [JobValidationError]
+    ) -> Info? {
         do {
-            let info = try AudioProbe.probe(bytes)
-            errors += checkAudio(info, field: field)
+            let info = try probe(bytes)
+            errors += rules(info, field)
             return info
         } catch {
-            errors.append(Self.error(for: error, field: field, unsupported: .audioUnsupportedFormat))
+            errors.append(Self.error(for: error, field: field, unsupported: unsupported))
             return nil
         }
     }
