@@ -28,10 +28,10 @@ struct JobReader {
                     code: .notObject, field: "$", message: "a job must be a JSON object", valueSeen: root.typeName))
                 return
             }
-            var seen = Set<String>()
+            var seen = KeySet()
             for member in members {
                 let field = "$.\(member.key)"
-                guard seen.insert(member.key).inserted else {
+                guard seen.insert(member.key) else {
                     draft.errors.append(JobValidationError(
                         code: .duplicateField, field: field, message: "'\(member.key)' appears more than once"))
                     continue
@@ -169,6 +169,24 @@ struct JobReader {
             code: code, field: field, message: "\(name) must be 1–\(maximumLength) characters of [A-Za-z0-9._:-]",
             limit: "1–\(maximumLength) of [A-Za-z0-9._:-]", valueSeen: Self.excerpt(id)))
         return nil
+    }
+
+    /// The keys seen so far: a linear scan for the dozen keys of a normal job (no hashing on the hot path), a hash
+    /// set once a message has more, so a hostile message with thousands of keys stays linear.
+    private struct KeySet {
+        private var small: [String] = []
+        private var large: Set<String>?
+
+        /// Adds `key`; false when it was already there.
+        mutating func insert(_ key: String) -> Bool {
+            if large != nil { return large!.insert(key).inserted }
+            if small.contains(key) { return false }
+            small.append(key)
+            if small.count > 32 { large = Set(small) }
+            return true
+        }
+
+        func contains(_ key: String) -> Bool { large?.contains(key) ?? small.contains(key) }
     }
 
     /// A value cut to 80 characters for error messages.

@@ -25,8 +25,7 @@ struct MediaTextReader {
             return readDataURL(text, field: field, into: &draft)
         }
         if text.prefix(Self.schemeSearchWindow).contains(UInt8(ascii: ":")) {
-            let url = String(decoding: text, as: UTF8.self)
-            guard String(validating: text, as: UTF8.self) != nil, !text.contains(where: { $0 < 0x20 }) else {
+            guard let url = String(validating: text, as: UTF8.self), !text.contains(where: { $0 < 0x20 }) else {
                 draft.errors.append(JobValidationError(code: .notJSON, field: field, message: "string has invalid UTF-8 or control characters"))
                 return nil
             }
