@@ -17,8 +17,17 @@ struct ValidateCommand: AsyncParsableCommand {
     @Option(help: "Longest allowed audio in seconds (Kling documents up to 300; CometAPI 60).")
     var maxAudioSeconds: Double = 60
 
+    @Flag(help: "Also fetch URL media (at most the size limit, public addresses only) and check its content.")
+    var deep = false
+
+    @Flag(help: "With --deep: allow private, loopback and link-local addresses (closed networks, tests).")
+    var allowPrivateAddresses = false
+
     func run() async throws {
         let validator = JobValidator(limits: .allowingAudio(upTo: maxAudioSeconds))
+        var policy = RemoteFetchPolicy()
+        policy.addresses = IPAddressPolicy(allowLoopback: allowPrivateAddresses, allowPrivate: allowPrivateAddresses)
+        let remote = RemoteMediaValidator(validator: validator, fetcher: RemoteMediaFetcher(policy: policy))
         var allValid = true
         let inputs: [(name: String, data: Data)]
         do {
@@ -31,7 +40,11 @@ struct ValidateCommand: AsyncParsableCommand {
         }
         for input in inputs {
             for message in JobValidator.messages(in: [UInt8](input.data)) {
-                let line = ValidationReport(result: validator.validate(message), message: message)
+                var result = validator.validate(message)
+                if deep, case .success(let job) = result {
+                    result = await remote.validate(job)
+                }
+                let line = ValidationReport(result: result, message: message)
                 allValid = allValid && line.valid
                 print(line.jsonLine())
             }
