@@ -17,6 +17,13 @@ var testSupportDependencies: [Target.Dependency] = []
 
 // MARK: - AvatarJobs: the job contract
 
+targets += [
+    .target(name: "AvatarJobs"),
+    .testTarget(name: "AvatarJobsTests", dependencies: ["AvatarJobs", "TestSupport"]),
+]
+cliDependencies += ["AvatarJobs"]
+testSupportDependencies += ["AvatarJobs"]
+
 // MARK: - CometAPI client and simulator
 
 // MARK: - AvatarWorker: the service
