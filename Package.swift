@@ -17,11 +17,18 @@ var testSupportDependencies: [Target.Dependency] = []
 
 // MARK: - AvatarJobs: the job contract
 
+targets += [
+    .target(name: "AvatarJobs"),
+    .testTarget(name: "AvatarJobsTests", dependencies: ["AvatarJobs", "TestSupport"]),
+]
+cliDependencies += ["AvatarJobs"]
+testSupportDependencies += ["AvatarJobs"]
+
 // MARK: - CometAPI client and simulator
 
 dependencies += [
     .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
-    .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    // swift-log is declared once, in the AvatarWorker section below (a package may be listed only once).
     .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
@@ -34,6 +41,7 @@ targets += [
         .product(name: "NIOHTTP1", package: "swift-nio"),
     ]),
     .target(name: "CometAPISimulator", dependencies: [
+        "AvatarJobs",
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "Logging", package: "swift-log"),
         .product(name: "NIOCore", package: "swift-nio"),
@@ -52,6 +60,26 @@ cliDependencies += ["CometAPI", "CometAPISimulator", .product(name: "NIOPosix", 
 testSupportDependencies += ["CometAPI", "CometAPISimulator"]
 
 // MARK: - AvatarWorker: the service
+
+// The I/O-free core (offset ledger, poll scheduler, capacity, task lifecycle, ledger index, configuration).
+// The integration adds Kafka, AvatarJobs, CometAPI, ServiceLifecycle and Metrics here.
+dependencies += [
+    .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+    .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+]
+targets += [
+    .target(
+        name: "AvatarWorker",
+        dependencies: [
+            .product(name: "Collections", package: "swift-collections"),
+            .product(name: "DequeModule", package: "swift-collections"),
+            .product(name: "HeapModule", package: "swift-collections"),
+            .product(name: "Logging", package: "swift-log"),
+        ]
+    ),
+    .testTarget(name: "AvatarWorkerTests", dependencies: ["AvatarWorker", "TestSupport"]),
+]
+cliDependencies += ["AvatarWorker"]
 
 // MARK: - Command line and test support
 

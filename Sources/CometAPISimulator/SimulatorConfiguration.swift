@@ -36,7 +36,7 @@ public struct SimulatorConfiguration: Sendable {
     public var noAnswerHold: Duration
     /// Post callbacks to loopback `callback_url`s on every status change.
     public var callbacksEnabled: Bool
-    /// Content checks for base64 media.
+    /// Content checks for base64 media (by default the job contract's probes with the API's limits).
     public var mediaChecks: MediaChecks
 
     /// A configuration; the defaults give a quick demo (tasks of 2–5 s, no failures, no faults).
@@ -55,7 +55,7 @@ public struct SimulatorConfiguration: Sendable {
         slowResponseDelay: Duration = .seconds(2),
         noAnswerHold: Duration = .seconds(120),
         callbacksEnabled: Bool = true,
-        mediaChecks: MediaChecks = .sizeOnly
+        mediaChecks: MediaChecks = .probing()
     ) {
         self.host = host
         self.port = port

@@ -12,6 +12,7 @@ struct AvatarWorkerCommand: AsyncParsableCommand {
             // worker (run, topics, dlq, results, submit, demo)
 
             // job contract (validate)
+            ValidateCommand.self,
 
             // CometAPI (simulate)
             SimulateCommand.self,

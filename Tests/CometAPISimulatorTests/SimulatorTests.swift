@@ -198,3 +198,36 @@ struct SimulatorTests {
         }
     }
 }
+
+@Suite("CometAPI simulator media content checks")
+struct SimulatorMediaTests {
+    static let portrait = MediaFixtures.image("sim-portrait.png", width: 400, height: 600)
+    static let tiny = MediaFixtures.image("sim-tiny.png", width: 200, height: 200)
+    static let speech = MediaFixtures.soxTone("sim-speech.wav", seconds: 3, ["-r", "16000", "-c", "1", "-b", "16"])
+    static let blip = MediaFixtures.soxTone("sim-blip.wav", seconds: 1, ["-r", "16000", "-c", "1", "-b", "16"])
+
+    func create(image: MediaFixtures.Recipe, sound: MediaFixtures.Recipe) async throws -> SimulatorHTTP.Answer {
+        try await withSimulator { simulator in
+            try await SimulatorHTTP(simulator: simulator).create([
+                "image": Data(try MediaFixtures.bytes(image)).base64EncodedString(),
+                "sound_file": Data(try MediaFixtures.bytes(sound)).base64EncodedString(),
+            ])
+        }
+    }
+
+    @Test("base64 media are probed: a good portrait and 3 s of speech pass")
+    func goodMedia() async throws {
+        let answer = try await create(image: Self.portrait, sound: Self.speech)
+        #expect(answer.status == 200)
+    }
+
+    @Test("a 200 px image and a 1 s clip are refused with 1201 naming the limit")
+    func badMedia() async throws {
+        let small = try await create(image: Self.tiny, sound: Self.speech)
+        #expect(small.code == 1201)
+        #expect((small.json["message"] as? String)?.contains("at least 300 px") == true)
+        let short = try await create(image: Self.portrait, sound: Self.blip)
+        #expect(short.code == 1201)
+        #expect((short.json["message"] as? String)?.contains("must last 2–60 s") == true)
+    }
+}

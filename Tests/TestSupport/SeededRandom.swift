@@ -1,18 +1,20 @@
-/// A deterministic random source (SplitMix64) so tests of jitter and random choices repeat exactly.
+/// A deterministic random number generator (SplitMix64) so tests with jitter or random orders are repeatable.
+///
+/// Not for anything security-related; its only job is to give the same sequence for the same seed, so a failing
+/// property-style test can be replayed from the seed its arguments name.
 public struct SeededRandom: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
-    /// A generator that yields the same sequence for the same seed.
+    /// A generator whose sequence is fixed by `seed`.
     public init(seed: UInt64) {
         state = seed
     }
 
-    /// The next 64 random bits.
     public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
+        var mixed = state
+        mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
+        return mixed ^ (mixed >> 31)
     }
 }

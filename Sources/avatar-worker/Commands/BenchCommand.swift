@@ -11,6 +11,7 @@ struct BenchCommand: AsyncParsableCommand {
             // Kafka produce/consume vs rdkafka_performance
 
             // job validation
+            BenchValidationCommand.self,
 
             // CometAPI client vs wrk
             BenchAPICommand.self,

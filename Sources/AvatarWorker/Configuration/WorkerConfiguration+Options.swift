@@ -1,0 +1,57 @@
+import Foundation
+
+extension WorkerConfiguration {
+    /// Every option, in the order `--help` lists them.
+    public static let options: [ConfigurationOption] = connectionOptions + capacityOptions + pollOptions
+
+    private static let connectionOptions: [ConfigurationOption] = [
+        .stored("brokers", "Kafka bootstrap servers (host:port, comma-separated)", default: "127.0.0.1:9092",
+                at: \.brokers) { try $0.text() },
+        .stored("group", "consumer group shared by all workers", default: "avatar-worker",
+                at: \.group) { try $0.text() },
+        .stored("jobs-topic", "topic jobs are consumed from", default: "avatar.jobs",
+                at: \.jobsTopic) { try $0.text() },
+        .stored("results-topic", "topic result events are published to", default: "avatar.results",
+                at: \.resultsTopic) { try $0.text() },
+        .stored("tasks-topic", "compacted task-ledger topic", default: "avatar.tasks",
+                at: \.tasksTopic) { try $0.text() },
+        .stored("dlq-topic", "topic for unreadable job messages", default: "avatar.jobs.dlq",
+                at: \.dlqTopic) { try $0.text() },
+        .stored("api-base-url", "CometAPI base URL (the key is sent only here)", default: "https://api.cometapi.com",
+                at: \.apiBaseURL) { input in
+            guard let url = URL(string: try input.text()), let scheme = url.scheme?.lowercased(),
+                  scheme == "http" || scheme == "https", url.host?.isEmpty == false
+            else { throw input.invalid(expected: "an http or https URL with a host") }
+            return url
+        },
+        .stored("http-port", "port of the HTTP admin server (0 = any free port)", default: "8080",
+                at: \.httpPort) { try $0.number(in: 0...65535) },
+        .stored("api-key-file", "file holding the CometAPI key (else COMETAPI_KEY)", default: "none",
+                at: \.apiKeyFile) { try $0.text() },
+        .stored("exactly-once", "result, tombstone and offsets in one Kafka transaction", default: "false",
+                at: \.exactlyOnce) { try $0.boolean() },
+        .stored("drain-deadline", "time shutdown may take to hand back in-flight work", default: "30s",
+                at: \.drainDeadline) { try $0.duration() },
+        .stored("max-message-bytes", "largest job message accepted (larger go to the DLQ)", default: "1048576",
+                at: \.maxMessageBytes) { try $0.number(in: 1024...100_000_000) },
+    ]
+
+    private static let capacityOptions: [ConfigurationOption] = [
+        .stored("fleet-in-flight-cap", "fleet-wide cap on tasks in flight (>= jobs partitions)", default: "20",
+                at: \.fleetInFlightCap) { try $0.number(in: 1...1_000_000) },
+        .stored("jobs-partitions", "jobs topic partition count for the shares", default: "from topic metadata",
+                at: \.jobsPartitions) { try $0.number(in: 1...100_000) },
+        .stored("submission-deadline", "default time from receipt to a created task", default: "15m",
+                at: \.submissionDeadline) { try $0.duration() },
+        .stored("total-deadline", "default time from receipt to a result", default: "60m",
+                at: \.totalDeadline) { try $0.duration() },
+        .stored("ambiguous-submission",
+                "on an unknown create outcome: fail, reconcile-then-fail, resubmit (may double-bill)",
+                default: "fail", at: \.ambiguousSubmission) { input in
+            guard let policy = AmbiguousSubmissionPolicy(name: try input.text()) else {
+                throw input.invalid(expected: AmbiguousSubmissionPolicy.all.map(\.name).joined(separator: ", "))
+            }
+            return policy
+        },
+    ]
+}

@@ -1,0 +1,90 @@
+import Foundation
+
+/// Everything `avatar-worker run` can be told, with the defaults it runs with when told nothing.
+///
+/// Load it with `load(flags:environment:)`, which layers defaults < JSON config file < environment
+/// (`AVATAR_WORKER_…`) < flags, then validates the result. `options` lists every option with its flag name,
+/// environment variable, default and meaning, so `--help` and the README print the same table.
+public struct WorkerConfiguration: Sendable, Hashable {
+    /// Kafka bootstrap servers, comma-separated `host:port`.
+    public var brokers = "127.0.0.1:9092"
+    /// Consumer group of all workers.
+    public var group = "avatar-worker"
+    /// Topic users produce jobs to.
+    public var jobsTopic = "avatar.jobs"
+    /// Topic results are published to.
+    public var resultsTopic = "avatar.results"
+    /// The compacted task-ledger topic (same partition count as the jobs topic).
+    public var tasksTopic = "avatar.tasks"
+    /// Topic for messages that cannot be read as a job.
+    public var dlqTopic = "avatar.jobs.dlq"
+    /// CometAPI base URL; the API key is sent to this host only.
+    public var apiBaseURL = URL(string: "https://api.cometapi.com")!
+    /// Port of the HTTP admin server (health, metrics, callbacks); 0 picks a free one.
+    public var httpPort = 8080
+    /// Fleet-wide cap on tasks in flight, split over the jobs partitions; must be at least the partition count.
+    public var fleetInFlightCap = 20
+    /// The jobs topic's partition count for the shares; nil reads it from the topic's metadata at start.
+    public var jobsPartitions: Int?
+    /// Default time from receipt to a created task, for jobs that set none.
+    public var submissionDeadline: Duration = .seconds(15 * 60)
+    /// Default time from receipt to a terminal result, for jobs that set none.
+    public var totalDeadline: Duration = .seconds(60 * 60)
+    /// Poll intervals, jitter and error backoff.
+    public var pollPolicy = PollPolicy()
+    /// Global poll request budget and concurrency.
+    public var pollLimits = PollLimits()
+    /// What to do when a create's outcome is unknown.
+    public var ambiguousSubmission = AmbiguousSubmissionPolicy.fail
+    /// Publish result, tombstone and offsets in one Kafka transaction (exactly one result event per job).
+    public var exactlyOnce = false
+    /// How long shutdown may take to hand back in-flight work before it stops anyway.
+    public var drainDeadline: Duration = .seconds(30)
+    /// Largest job message accepted; larger ones go to the DLQ.
+    public var maxMessageBytes = 1_048_576
+    /// librdkafka properties passed through as they are (`kafka.<property>`), overriding the worker's own.
+    public var kafka: [String: String] = [:]
+    /// File holding the API key, when it does not come from `COMETAPI_KEY`.
+    public var apiKeyFile: String?
+    /// The API key, when one was configured (see `requireAPIKey()`).
+    public var apiKey: APIKey?
+
+    /// The defaults.
+    public init() {}
+
+    /// The API key, or `ConfigurationError.missingAPIKey` (for modes that talk to the real API).
+    public func requireAPIKey() throws(ConfigurationError) -> APIKey {
+        guard let apiKey else { throw .missingAPIKey }
+        return apiKey
+    }
+
+    /// Checks the options that only make sense together.
+    public func validate() throws(ConfigurationError) {
+        if let jobsPartitions {
+            do {
+                _ = try InFlightCapacity(fleetCap: fleetInFlightCap, partitionCount: jobsPartitions)
+            } catch {
+                throw .inconsistent(options: ["fleet-in-flight-cap", "jobs-partitions"], reason: error.description)
+            }
+        }
+        if submissionDeadline > totalDeadline {
+            throw .inconsistent(
+                options: ["submission-deadline", "total-deadline"],
+                reason: "the submission deadline (\(submissionDeadline)) exceeds the total deadline (\(totalDeadline))"
+            )
+        }
+        let topics = [jobsTopic, resultsTopic, tasksTopic, dlqTopic]
+        if Set(topics).count != topics.count {
+            throw .inconsistent(
+                options: ["jobs-topic", "results-topic", "tasks-topic", "dlq-topic"],
+                reason: "the four topics must be distinct, got \(topics.joined(separator: ", "))"
+            )
+        }
+        if pollPolicy.slowInterval < pollPolicy.interval {
+            throw .inconsistent(
+                options: ["poll-interval", "poll-slow-interval"],
+                reason: "the slow interval must not be shorter than the regular interval"
+            )
+        }
+    }
+}
