@@ -14,7 +14,7 @@ public struct KafkaConsumerMessages: AsyncSequence, Sendable {
     public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(coordinator: coordinator) }
 
     /// Hands out the records of the current batch, fetching the next batch when it is used up.
-    public struct AsyncIterator: AsyncIteratorProtocol {
+    public struct AsyncIterator: AsyncIteratorProtocol, Sendable {
         let coordinator: ConsumerCoordinator
         private var batch: [KafkaConsumerMessage] = []
         private var index = 0

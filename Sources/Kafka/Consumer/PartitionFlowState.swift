@@ -20,6 +20,8 @@ struct PartitionFlowState: Equatable {
     private(set) var pausedByApplication: Set<KafkaTopicPartition> = []
     private(set) var pausedForBackpressure: Set<KafkaTopicPartition> = []
     private(set) var isBackpressureActive = false
+    /// Given an epoch, but librdkafka has not assigned them yet (the rebalance handler is running).
+    private var assigning: Set<KafkaTopicPartition> = []
     private var lastEpoch: UInt64 = 0
 
     /// Gives each partition about to be assigned a new epoch (before the application's handler runs).
@@ -28,6 +30,7 @@ struct PartitionFlowState: Equatable {
         for partition in partitions {
             lastEpoch += 1
             epochs[partition] = lastEpoch
+            assigning.insert(partition)
             given[partition] = lastEpoch
         }
         return given
@@ -38,6 +41,7 @@ struct PartitionFlowState: Equatable {
     mutating func completeAssignment(_ partitions: [KafkaTopicPartition]) -> Action? {
         var toPause: [KafkaTopicPartition] = []
         for partition in partitions {
+            assigning.remove(partition)
             if pausedByApplication.contains(partition) {
                 toPause.append(partition)
             } else if isBackpressureActive {
@@ -57,6 +61,7 @@ struct PartitionFlowState: Equatable {
     mutating func completeRevocation(_ partitions: [KafkaTopicPartition]) {
         for partition in partitions {
             epochs[partition] = nil
+            assigning.remove(partition)
             pausedByApplication.remove(partition)
             pausedForBackpressure.remove(partition)
         }
@@ -68,7 +73,7 @@ struct PartitionFlowState: Equatable {
         for partition in partitions where !pausedByApplication.contains(partition) {
             pausedByApplication.insert(partition)
             let alreadyPaused = pausedForBackpressure.remove(partition) != nil
-            if epochs[partition] != nil && !alreadyPaused { toPause.append(partition) }
+            if isAssigned(partition) && !alreadyPaused { toPause.append(partition) }
         }
         return toPause.isEmpty ? nil : .pause(toPause.sorted())
     }
@@ -78,7 +83,7 @@ struct PartitionFlowState: Equatable {
     mutating func applicationResume(_ partitions: [KafkaTopicPartition]) -> Action? {
         var toResume: [KafkaTopicPartition] = []
         for partition in partitions where pausedByApplication.remove(partition) != nil {
-            guard epochs[partition] != nil else { continue }
+            guard isAssigned(partition) else { continue }
             if isBackpressureActive {
                 pausedForBackpressure.insert(partition)
             } else {
@@ -88,11 +93,16 @@ struct PartitionFlowState: Equatable {
         return toResume.isEmpty ? nil : .resume(toResume.sorted())
     }
 
+    /// Assigned in librdkafka (not merely about to be).
+    private func isAssigned(_ partition: KafkaTopicPartition) -> Bool {
+        epochs[partition] != nil && !assigning.contains(partition)
+    }
+
     /// The application stopped pulling: pause every assigned partition that is not paused already.
     mutating func beginBackpressure() -> Action? {
         guard !isBackpressureActive else { return nil }
         isBackpressureActive = true
-        let toPause = epochs.keys.filter { !pausedByApplication.contains($0) }
+        let toPause = epochs.keys.filter { isAssigned($0) && !pausedByApplication.contains($0) }
         pausedForBackpressure = Set(toPause)
         return toPause.isEmpty ? nil : .pause(toPause.sorted())
     }
