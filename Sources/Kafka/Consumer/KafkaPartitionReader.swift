@@ -17,7 +17,8 @@ public final class KafkaPartitionReader: Sendable {
     public init(configuration: KafkaConfiguration, logger: Logger = Logger(label: "kafka.partition-reader")) throws {
         try LibrdkafkaVersion.requireRuntime()
         var configuration = configuration
-        configuration.groupID = nil
+        // librdkafka wants a group.id even for assign(); this reader never joins or commits to it.
+        configuration.groupID = "partition-reader-\(UInt64.random(in: 0...UInt64.max))"
         configuration["enable.auto.commit"] = "false"
         configuration["enable.auto.offset.store"] = "false"
         configuration["enable.partition.eof"] = "true"
