@@ -50,14 +50,14 @@ public final class KafkaAdmin: Sendable {
         let handle = handle
         let milliseconds = KafkaConfiguration.millisecondCount(timeout)
         return try await BlockingCall.run("kafka-admin-metadata") { () throws(KafkaError) in
+            // All-topics metadata: asking for one named topic would let brokers that auto-create topics create it.
             let operation = "read partition count of \(topic)"
-            guard let topicHandle = rd_kafka_topic_new(handle.pointer, topic, nil) else {
-                throw KafkaError(code: .invalidArgument, reason: "invalid topic name \"\(topic)\"", operation: operation)
-            }
-            defer { rd_kafka_topic_destroy(topicHandle) }
-            return try Self.withMetadata(handle, topic: topicHandle, timeoutMilliseconds: milliseconds, operation: operation) { metadata throws(KafkaError) in
-                guard metadata.topic_cnt > 0, let described = metadata.topics?.pointee else {
-                    throw KafkaError(code: .unknownTopicOrPartition, reason: "no metadata for \(topic)", operation: operation)
+            return try Self.withMetadata(handle, allTopics: true, timeoutMilliseconds: milliseconds, operation: operation) { metadata throws(KafkaError) in
+                let topics = UnsafeBufferPointer(start: metadata.topics, count: Int(metadata.topic_cnt))
+                guard let described = topics.first(where: { CString.string($0.topic) == topic }) else {
+                    throw KafkaError(
+                        code: .unknownTopicOrPartition, reason: "the cluster has no topic \(topic)", operation: operation,
+                        isRetriable: false)
                 }
                 try KafkaError.check(described.err, operation: operation)
                 return Int(described.partition_cnt)
@@ -70,19 +70,19 @@ public final class KafkaAdmin: Sendable {
         let handle = handle
         let milliseconds = KafkaConfiguration.millisecondCount(timeout)
         return try await BlockingCall.run("kafka-admin-metadata") { () throws(KafkaError) in
-            try Self.withMetadata(handle, topic: nil, timeoutMilliseconds: milliseconds, operation: "read brokers") { metadata in
+            try Self.withMetadata(handle, allTopics: false, timeoutMilliseconds: milliseconds, operation: "read brokers") { metadata in
                 (0..<Int(metadata.broker_cnt)).compactMap { metadata.brokers?[$0].id }
             }
         }
     }
 
     private static func withMetadata<T>(
-        _ handle: RdKafkaHandle, topic: OpaquePointer?, timeoutMilliseconds: Int32, operation: String,
+        _ handle: RdKafkaHandle, allTopics: Bool, timeoutMilliseconds: Int32, operation: String,
         _ body: (rd_kafka_metadata) throws(KafkaError) -> T
     ) throws(KafkaError) -> T {
         var metadata: UnsafePointer<rd_kafka_metadata>?
         try KafkaError.check(
-            rd_kafka_metadata(handle.pointer, 0, topic, &metadata, timeoutMilliseconds), operation: operation)
+            rd_kafka_metadata(handle.pointer, allTopics ? 1 : 0, nil, &metadata, timeoutMilliseconds), operation: operation)
         guard let metadata else {
             throw KafkaError(code: .invalidState, reason: "no metadata returned", operation: operation)
         }

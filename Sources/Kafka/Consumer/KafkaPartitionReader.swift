@@ -6,8 +6,10 @@ import Synchronization
 /// state from a log (a compacted ledger, a changelog) before normal consumption starts.
 ///
 /// It assigns the partition directly (no group, no commits), reads in batches on a dedicated thread, and stops at the
-/// high watermark taken when the read starts, or at the partition's end as librdkafka reports it, whichever comes
-/// first (with `isolation.level=read_committed` that end is the last stable offset). One read at a time per reader.
+/// partition's end as librdkafka reports it from the fetch responses (`enable.partition.eof`; with
+/// `isolation.level=read_committed` that end is the last stable offset). It does not stop at a high watermark queried
+/// up front: some Kafka-compatible brokers (Tansu 0.6) under-report it after batched writes, and a restore that stops
+/// early silently forgets state. One read at a time per reader.
 public final class KafkaPartitionReader: Sendable {
     let handle: RdKafkaHandle
     private let context: KafkaClientContext
@@ -23,6 +25,8 @@ public final class KafkaPartitionReader: Sendable {
         configuration["enable.auto.offset.store"] = "false"
         configuration["enable.partition.eof"] = "true"
         configuration["partition.assignment.strategy"] = nil
+        if configuration["auto.offset.reset"] == nil { configuration["auto.offset.reset"] = "earliest" }  // offset below low
+        if configuration["fetch.wait.max.ms"] == nil { configuration["fetch.wait.max.ms"] = "100" }  // reach the end fast
         let context = KafkaClientContext(logger: logger)
         let conf = try configuration.makeNative(operation: "configure partition reader")
         context.install(on: conf)
@@ -45,7 +49,7 @@ public final class KafkaPartitionReader: Sendable {
     }
 
     /// Reads `topic[partition]` from `offset` (or ``KafkaOffset/beginning``) to its end, handing each batch of at most
-    /// `batchSize` records to `body` in offset order, and returns the offset after the last record read (the end).
+    /// `batchSize` records to `body` in offset order, and returns the end offset (the next offset to read later).
     ///
     /// - Parameter stallTimeout: how long a batch may wait for records that should be there before the read fails
     ///   with ``KafkaErrorCode/timedOut`` (broker unreachable or partition moved).
@@ -59,33 +63,29 @@ public final class KafkaPartitionReader: Sendable {
             throw KafkaError(code: .invalidState, reason: "a read is already running on this reader", operation: "read \(target)")
         }
         defer { isReading.withLock { $0 = false } }
-        let watermarks = try await queryWatermarks(topic: topic, partition: partition)
-        var next = offset < 0 ? watermarks.low : max(offset, watermarks.low)
-        guard next < watermarks.high else { return max(next, watermarks.high) }
-        let list = TopicPartitionList.make([(target, next)])
+        let list = TopicPartitionList.make([(target, offset < 0 ? KafkaOffset.beginning : offset)])
         defer { rd_kafka_topic_partition_list_destroy(list) }
         try KafkaError.check(rd_kafka_assign(handle.pointer, list), operation: "assign \(target)")
         defer { _ = rd_kafka_assign(handle.pointer, nil) }
-        while next < watermarks.high {
+        var next = max(offset, 0)
+        while true {
             let handle = handle
             let logger = context.logger
             let start = next
             let (batch, end) = try await BlockingCall.run("kafka-partition-reader") { () throws(KafkaError) in
                 try Self.fetch(
-                    target, from: start, until: watermarks.high, batchSize: batchSize, stallTimeout: stallTimeout,
-                    handle: handle, logger: logger)
+                    target, from: start, batchSize: batchSize, stallTimeout: stallTimeout, handle: handle, logger: logger)
             }
             if let last = batch.last { next = last.offset + 1 }
             if !batch.isEmpty { try await body(batch) }
             if let end { return max(next, end) }
         }
-        return next
     }
 
     /// Polls until a batch is full, the end is reached (returned as the second value) or nothing came for
     /// `stallTimeout`.
     private static func fetch(
-        _ target: KafkaTopicPartition, from start: Int64, until high: Int64, batchSize: Int, stallTimeout: Duration,
+        _ target: KafkaTopicPartition, from start: Int64, batchSize: Int, stallTimeout: Duration,
         handle: RdKafkaHandle, logger: Logger
     ) throws(KafkaError) -> ([KafkaConsumerMessage], Int64?) {
         var batch: [KafkaConsumerMessage] = []
@@ -96,7 +96,7 @@ public final class KafkaPartitionReader: Sendable {
                 if !batch.isEmpty { return (batch, nil) }
                 if ContinuousClock.now >= deadline {
                     throw KafkaError(
-                        code: .timedOut, reason: "no record after offset \(next) within \(stallTimeout) (end: \(high))",
+                        code: .timedOut, reason: "neither a record nor the end after offset \(next) within \(stallTimeout)",
                         operation: "read \(target)")
                 }
                 continue
@@ -115,7 +115,6 @@ public final class KafkaPartitionReader: Sendable {
             let record = KafkaConsumerMessage(native: message, topic: target.topic, epoch: 0)
             next = record.offset + 1
             batch.append(record)
-            if next >= high { return (batch, high) }
         }
         return (batch, nil)
     }
