@@ -15,6 +15,23 @@ var testSupportDependencies: [Target.Dependency] = []
 
 // MARK: - Kafka: CRdKafka (system library) and the Swift Kafka module
 
+dependencies += [
+    .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+]
+targets += [
+    .systemLibrary(name: "CRdKafka", pkgConfig: "rdkafka", providers: [.apt(["librdkafka-dev"])]),
+    .target(name: "Kafka", dependencies: [
+        "CRdKafka",
+        .product(name: "Logging", package: "swift-log"),
+    ]),
+    .testTarget(name: "KafkaTests", dependencies: [
+        "Kafka", "CRdKafka", "TestSupport",
+        .product(name: "Logging", package: "swift-log"),
+    ]),
+]
+cliDependencies += ["Kafka"]
+testSupportDependencies += ["Kafka"]
+
 // MARK: - AvatarJobs: the job contract
 
 targets += [

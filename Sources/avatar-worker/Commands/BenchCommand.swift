@@ -9,6 +9,7 @@ struct BenchCommand: AsyncParsableCommand {
         abstract: "Benchmarks that print their figures beside a baseline measured in the same run.",
         subcommands: [
             // Kafka produce/consume vs rdkafka_performance
+            BenchKafkaCommand.self,
 
             // job validation
             BenchValidationCommand.self,

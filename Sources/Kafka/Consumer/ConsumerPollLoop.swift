@@ -1,0 +1,80 @@
+import CRdKafka
+import Dispatch
+
+/// The body of a consumer's poll thread: fetches a batch only while an iterator waits, otherwise keeps polling with
+/// every partition paused, so the member stays in its group (`max.poll.interval.ms`) without buffering in Swift.
+struct ConsumerPollLoop: Sendable {
+    let handle: RdKafkaHandle
+    let queue: RdKafkaQueue
+    let coordinator: ConsumerCoordinator
+    let context: KafkaClientContext
+
+    /// How long one poll may block: bounds the delay of close and of rebalance callbacks.
+    static let pollTimeoutMilliseconds: Int32 = 100
+
+    func run(on thread: PollThread) {
+        var natives = [UnsafeMutablePointer<rd_kafka_message_t>?](repeating: nil, count: coordinator.batchSize)
+        while !thread.isStopping {
+            switch coordinator.nextStep(handle.pointer) {
+            case .fetch, .pollPaused:
+                let batch = fetch(into: &natives)
+                coordinator.offer(batch)
+            case .wait(let duration):
+                if duration > .zero {
+                    let nanoseconds = Int(KafkaConfiguration.millisecondCount(duration)) * 1_000_000
+                    _ = coordinator.wakeup.wait(timeout: .now() + .nanoseconds(nanoseconds))
+                }
+            }
+        }
+    }
+
+    /// Polls once with a timeout, then takes whatever else is ready, up to one batch; converts and destroys it all.
+    private func fetch(into natives: inout [UnsafeMutablePointer<rd_kafka_message_t>?]) -> [KafkaConsumerMessage] {
+        guard let first = rd_kafka_consumer_poll(handle.pointer, Self.pollTimeoutMilliseconds) else { return [] }
+        natives[0] = first
+        var count = 1
+        if natives.count > 1 {
+            let more = natives.withUnsafeMutableBufferPointer { buffer in
+                rd_kafka_consume_batch_queue(queue.pointer, 0, buffer.baseAddress! + 1, buffer.count - 1)
+            }
+            if more > 0 { count += more }
+        }
+        let epochs = coordinator.epochs()
+        var batch: [KafkaConsumerMessage] = []
+        batch.reserveCapacity(count)
+        var lastTopic: (OpaquePointer?, String) = (nil, "")
+        for index in 0..<count {
+            guard let message = natives[index] else { continue }
+            natives[index] = nil
+            defer { rd_kafka_message_destroy(message) }
+            if message.pointee.err != RD_KAFKA_RESP_ERR_NO_ERROR {
+                report(message)
+                continue
+            }
+            if lastTopic.0 != message.pointee.rkt {
+                lastTopic = (message.pointee.rkt, CString.string(rd_kafka_topic_name(message.pointee.rkt)))
+            }
+            let partition = KafkaTopicPartition(topic: lastTopic.1, partition: message.pointee.partition)
+            batch.append(KafkaConsumerMessage(native: message, topic: lastTopic.1, epoch: epochs[partition] ?? 0))
+        }
+        return batch
+    }
+
+    /// A consumer error event: fatal ones end the sequence, the others are logged and published.
+    private func report(_ message: UnsafeMutablePointer<rd_kafka_message_t>) {
+        let code = KafkaErrorCode(message.pointee.err)
+        if code == .partitionEOF { return }
+        let topic = message.pointee.rkt.map { CString.string(rd_kafka_topic_name($0)) } ?? "consumer"
+        var error = KafkaError(
+            code: code, reason: CString.string(rd_kafka_message_errstr(message)), operation: "consume \(topic)")
+        if code == .fatal, let fatal = handle.fatalError(operation: "consume") { error = fatal }
+        if error.isFatal {
+            context.logger.critical("fatal consumer error", metadata: ["error": "\(error)"])
+            context.eventSink.yield(.fatal(error))
+            coordinator.fail(error)
+        } else {
+            context.logger.warning("consumer error", metadata: ["error": "\(error)"])
+            context.eventSink.yield(.error(error))
+        }
+    }
+}

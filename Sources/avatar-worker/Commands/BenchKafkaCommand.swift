@@ -1,0 +1,158 @@
+import ArgumentParser
+import Foundation
+import Kafka
+import Logging
+
+/// `avatar-worker bench kafka`: produce then consume N small messages through the Kafka module and, against the same
+/// broker in the same run, through librdkafka's own `rdkafka_performance`, and print both rates and their ratio.
+///
+/// Both sides use the same message size and count, `acks=all`, idempotence, `linger.ms`, one partition, and a fresh
+/// consumer group reading from the beginning; consumer rates are timed from the first message to the last (group
+/// join excluded), as `rdkafka_performance` does.
+struct BenchKafkaCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "kafka",
+        abstract: "Kafka module produce/consume throughput beside rdkafka_performance on the same broker.")
+
+    @Option(help: "Kafka bootstrap servers; default: start an embedded Tansu broker.")
+    var brokers: String?
+
+    @Option(help: "Messages to produce and consume.")
+    var messages: Int = 1_000_000
+
+    @Option(help: "Payload size in bytes.")
+    var size: Int = 100
+
+    @Option(help: "linger.ms for both producers.")
+    var lingerMs: Int = 5
+
+    @Option(help: "Messages per sendAll batch.")
+    var batch: Int = 20_000
+
+    @Option(help: "sendAll batches in flight at once.")
+    var inFlight: Int = 4
+
+    @Option(help: "Path of rdkafka_performance.")
+    var baselineTool: String = "/usr/local/bin/rdkafka_performance"
+
+    func validate() throws {
+        guard messages > 0, size > 0, batch > 0, inFlight > 0 else {
+            throw ValidationError("--messages, --size, --batch and --in-flight must be positive")
+        }
+    }
+
+    func run() async throws {
+        var logger = Logger(label: "bench.kafka")
+        logger.logLevel = .error
+        let broker: EmbeddedBroker? = brokers == nil ? try await EmbeddedBroker.start(logger: logger) : nil
+        do {
+            try await measure(bootstrapServers: brokers ?? broker!.bootstrapServers, logger: logger)
+            await broker?.stop()
+        } catch {
+            await broker?.stop()
+            throw error
+        }
+    }
+
+    private func measure(bootstrapServers: String, logger: Logger) async throws {
+        let runID = UUID().uuidString.prefix(8).lowercased()
+        let baselineTopic = "bench-\(runID)-rdkafka"
+        let moduleTopic = "bench-\(runID)-swift"
+        let admin = try KafkaAdmin(configuration: KafkaConfiguration(["bootstrap.servers": bootstrapServers]), logger: logger)
+        _ = try await admin.createTopics([
+            KafkaTopicSpecification(name: baselineTopic, partitions: 1),
+            KafkaTopicSpecification(name: moduleTopic, partitions: 1),
+        ])
+        print("broker \(bootstrapServers): \(messages) messages of \(size) bytes, acks=all, idempotent, linger.ms=\(lingerMs), 1 partition")
+        let baseline = RdkafkaPerformance(tool: baselineTool, bootstrapServers: bootstrapServers, lingerMs: lingerMs)
+
+        let baselineProduce = try baseline.produce(topic: baselineTopic, count: messages, size: size)
+        print("rdkafka_performance produce: \(baselineProduce.command)")
+        let moduleProduce = try await produce(topic: moduleTopic, bootstrapServers: bootstrapServers, logger: logger)
+        let baselineConsume = try baseline.consume(topic: baselineTopic, group: "bench-\(runID)-rdkafka", count: messages)
+        print("rdkafka_performance consume: \(baselineConsume.command)")
+        let moduleConsume = try await consume(
+            topic: moduleTopic, group: "bench-\(runID)-swift", bootstrapServers: bootstrapServers, logger: logger)
+
+        print("")
+        print("                 Kafka module    rdkafka_performance    ratio")
+        report("produce msgs/s", module: moduleProduce, baseline: baselineProduce.rate)
+        report("consume msgs/s", module: moduleConsume, baseline: baselineConsume.rate)
+    }
+
+    private func report(_ label: String, module: Double, baseline: Double) {
+        let ratio = module / baseline
+        print(
+            label.padding(toLength: 17, withPad: " ", startingAt: 0)
+                + String(format: "%12.0f    %19.0f    %5.2f  %@", module, baseline, ratio, ratio >= 0.9 ? "(target >= 0.90 met)" : "(below 0.90 target)"))
+    }
+
+    /// Produces `messages` records with bounded bulk sends; returns messages per second until the last report.
+    private func produce(topic: String, bootstrapServers: String, logger: Logger) async throws -> Double {
+        let configuration = KafkaConfiguration.producer(bootstrapServers: bootstrapServers)
+            .merging(["linger.ms": "\(lingerMs)"])
+        let producer = try KafkaProducer(configuration: configuration, logger: logger)
+        let payload = [UInt8](repeating: 0x61, count: size)
+        let template = KafkaProducerMessage(topic: topic, partition: 0, key: nil, value: payload)
+        let start = ContinuousClock.now
+        let failures = await withTaskGroup(of: Int.self) { group in
+            var failures = 0
+            var sent = 0
+            var running = 0
+            while sent < messages {
+                if running == inFlight, let failed = await group.next() {
+                    failures += failed
+                    running -= 1
+                }
+                let count = min(batch, messages - sent)
+                sent += count
+                running += 1
+                group.addTask {
+                    let outcomes = await producer.sendAll(Array(repeating: template, count: count))
+                    return outcomes.reduce(0) { failed, outcome in
+                        if case .failure = outcome { failed + 1 } else { failed }
+                    }
+                }
+            }
+            for await failed in group { failures += failed }
+            return failures
+        }
+        let elapsed = ContinuousClock.now - start
+        await producer.close()
+        guard failures == 0 else { throw BenchFailure(what: "\(failures) of \(messages) messages were not delivered") }
+        return Double(messages) / elapsed.seconds
+    }
+
+    /// Consumes `messages` records in a fresh group; returns messages per second from the first to the last.
+    private func consume(topic: String, group: String, bootstrapServers: String, logger: Logger) async throws -> Double {
+        let configuration = KafkaConfiguration.consumer(bootstrapServers: bootstrapServers, groupID: group)
+            .merging(["session.timeout.ms": "6000", "heartbeat.interval.ms": "1000"])
+        let consumer = try KafkaConsumer(configuration: configuration, logger: logger)
+        try consumer.subscribe(topics: [topic])
+        var received = 0
+        var start: ContinuousClock.Instant?
+        for try await _ in consumer.messages {
+            if start == nil { start = .now }
+            received += 1
+            if received == messages { break }
+        }
+        let elapsed = ContinuousClock.now - (start ?? .now)
+        await consumer.close()
+        guard received == messages else { throw BenchFailure(what: "consumed \(received) of \(messages) messages") }
+        return Double(messages) / elapsed.seconds
+    }
+}
+
+/// A benchmark step did not do what it had to.
+struct BenchFailure: Error, CustomStringConvertible {
+    let what: String
+    var description: String { "benchmark failed: \(what)" }
+}
+
+extension Duration {
+    /// The duration in (fractional) seconds.
+    var seconds: Double {
+        let (seconds, attoseconds) = components
+        return Double(seconds) + Double(attoseconds) / 1e18
+    }
+}

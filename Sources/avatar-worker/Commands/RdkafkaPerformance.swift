@@ -1,0 +1,58 @@
+import Foundation
+
+/// Runs librdkafka's `rdkafka_performance` tool as the benchmark baseline and reads the rate it reports.
+struct RdkafkaPerformance {
+    /// One measured run: the exact command line and the messages per second it printed.
+    struct Run {
+        var command: String
+        var rate: Double
+    }
+
+    let tool: String
+    let bootstrapServers: String
+    let lingerMs: Int
+
+    /// Produces `count` messages of `size` bytes to partition 0 with `acks=all`, idempotence and `linger.ms`.
+    func produce(topic: String, count: Int, size: Int) throws -> Run {
+        try run([
+            "-P", "-t", topic, "-p", "0", "-b", bootstrapServers, "-s", "\(size)", "-c", "\(count)", "-a", "-1",
+            "-X", "enable.idempotence=true", "-X", "linger.ms=\(lingerMs)",
+        ], pattern: #"(\d+) messages produced .* in (\d+)ms"#, count: count)
+    }
+
+    /// Consumes `count` messages in the fresh group `group` from the beginning.
+    func consume(topic: String, group: String, count: Int) throws -> Run {
+        try run([
+            "-G", group, "-t", topic, "-b", bootstrapServers, "-c", "\(count)",
+            "-X", "auto.offset.reset=earliest", "-X", "session.timeout.ms=6000", "-X", "heartbeat.interval.ms=1000",
+        ], pattern: #"(\d+) messages \(\d+ bytes\) consumed in (\d+)ms"#, count: count)
+    }
+
+    /// Runs the tool and takes the rate from the last summary line (`pattern`: messages, milliseconds) that covers
+    /// all `count` messages; the tool prints interim lines with partial counts first.
+    private func run(_ arguments: [String], pattern: String, count: Int) throws -> Run {
+        let command = ([tool] + arguments).joined(separator: " ")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: tool)
+        process.arguments = arguments
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let text = String(decoding: data, as: UTF8.self)
+        let summaries = text.matches(of: try Regex(pattern)).compactMap { match -> (Int, Double)? in
+            guard let messages = match.output[1].substring.flatMap({ Int($0) }),
+                let milliseconds = match.output[2].substring.flatMap({ Double($0) })
+            else { return nil }
+            return (messages, milliseconds)
+        }
+        guard process.terminationStatus == 0, let (messages, milliseconds) = summaries.last, messages == count,
+            milliseconds > 0
+        else {
+            throw BenchFailure(what: "\(command) exited with \(process.terminationStatus):\n\(text.suffix(2000))")
+        }
+        return Run(command: command, rate: Double(count) / (milliseconds / 1000))
+    }
+}
