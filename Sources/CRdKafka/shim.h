@@ -15,19 +15,20 @@
 #error "avatar-worker needs librdkafka >= 2.2.0 (Debian 12 ships 2.0.2, whose ApiVersions bug breaks current brokers). Fix: run scripts/setup (builds 2.8.0 into /usr/local and runs ldconfig), or point PKG_CONFIG_PATH at the lib/pkgconfig directory of a librdkafka >= 2.2 installation."
 #endif
 
-/* Produces one message with an explicit partition, optional key/value, optional headers and a per-message opaque.
+/* Produces one message to a topic handle (looked up once, not per message) with an explicit partition, optional
+ * key/value, optional headers and a per-message opaque.
  * On success librdkafka owns `headers`; on failure the caller still owns (and must destroy) them. */
-static inline rd_kafka_resp_err_t crdkafka_produce(rd_kafka_t *rk, const char *topic, int32_t partition,
+static inline rd_kafka_resp_err_t crdkafka_produce(rd_kafka_t *rk, rd_kafka_topic_t *rkt, int32_t partition,
                                                    int msgflags, const void *value, size_t value_len,
                                                    const void *key, size_t key_len,
                                                    rd_kafka_headers_t *headers, void *opaque) {
         if (headers != NULL) {
-                return rd_kafka_producev(rk, RD_KAFKA_V_TOPIC(topic), RD_KAFKA_V_PARTITION(partition),
+                return rd_kafka_producev(rk, RD_KAFKA_V_RKT(rkt), RD_KAFKA_V_PARTITION(partition),
                                          RD_KAFKA_V_MSGFLAGS(msgflags), RD_KAFKA_V_VALUE((void *)value, value_len),
                                          RD_KAFKA_V_KEY(key, key_len), RD_KAFKA_V_HEADERS(headers),
                                          RD_KAFKA_V_OPAQUE(opaque), RD_KAFKA_V_END);
         }
-        return rd_kafka_producev(rk, RD_KAFKA_V_TOPIC(topic), RD_KAFKA_V_PARTITION(partition),
+        return rd_kafka_producev(rk, RD_KAFKA_V_RKT(rkt), RD_KAFKA_V_PARTITION(partition),
                                  RD_KAFKA_V_MSGFLAGS(msgflags), RD_KAFKA_V_VALUE((void *)value, value_len),
                                  RD_KAFKA_V_KEY(key, key_len), RD_KAFKA_V_OPAQUE(opaque), RD_KAFKA_V_END);
 }

@@ -12,9 +12,11 @@ final class ConsumerCoordinator: Sendable {
     struct State {
         var flow = PartitionFlowState()
         var waiter: CheckedContinuation<[KafkaConsumerMessage], any Error>?
-        /// Records fetched while no iterator was waiting (at most one batch: fetching stops without demand).
+        /// The next batch, fetched ahead while the iterator works on the current one (at most one batch, plus what
+        /// reached the queue just before a back-pressure pause).
         var held: [KafkaConsumerMessage] = []
-        var idleSince: ContinuousClock.Instant
+        /// When the iterator last asked for a batch.
+        var lastDemand: ContinuousClock.Instant
         var terminalError: KafkaError?
         var isClosed = false
         var handler: KafkaRebalanceHandler?
@@ -22,9 +24,9 @@ final class ConsumerCoordinator: Sendable {
 
     /// What the poll thread should do next.
     enum Step {
-        /// An iterator waits: fetch a batch.
+        /// An iterator waits, or the next batch is not fetched ahead yet: fetch a batch.
         case fetch
-        /// Nobody waits, but only briefly: sleep up to this long (or until an iterator arrives).
+        /// The next batch is ready and the iterator is busy: sleep up to this long (or until it asks).
         case wait(Duration)
         /// Nobody has waited for a while: everything is paused, keep polling to stay in the group.
         case pollPaused
@@ -37,7 +39,7 @@ final class ConsumerCoordinator: Sendable {
     let logger: Logger
 
     init(batchSize: Int, backpressureDelay: Duration, logger: Logger) {
-        self.state = Mutex(State(idleSince: .now))
+        self.state = Mutex(State(lastDemand: .now))
         self.batchSize = batchSize
         self.backpressureDelay = backpressureDelay
         self.logger = logger
@@ -50,6 +52,7 @@ final class ConsumerCoordinator: Sendable {
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<[KafkaConsumerMessage], any Error>) in
                 let immediate: Result<[KafkaConsumerMessage], any Error>? = state.withLock { state in
+                    state.lastDemand = .now
                     if let error = state.terminalError { return .failure(error) }
                     if !state.held.isEmpty {
                         defer { state.held = [] }
@@ -64,7 +67,8 @@ final class ConsumerCoordinator: Sendable {
                     state.waiter = continuation
                     return nil
                 }
-                if let immediate { continuation.resume(with: immediate) } else { wakeup.signal() }
+                if let immediate { continuation.resume(with: immediate) }
+                wakeup.signal()  // fetch the next batch ahead, or serve this waiter
             }
         } onCancel: {
             let waiter = state.withLock { state in
@@ -103,32 +107,39 @@ final class ConsumerCoordinator: Sendable {
     // MARK: Poll-thread side
 
     /// Decides the poll thread's next step, applying back-pressure pauses and resumes on the way.
+    ///
+    /// The poll thread fetches while an iterator waits, and fetches one batch ahead while the iterator is busy, so
+    /// conversion overlaps with the application's work. Once the iterator has not asked for `backpressureDelay`, every
+    /// partition is paused and the thread only polls (heartbeats, rebalances, `max.poll.interval.ms`).
     func nextStep(_ handle: OpaquePointer) -> Step {
         let now = ContinuousClock.now
         let (step, handOver, waiter): (Step, [KafkaConsumerMessage], CheckedContinuation<[KafkaConsumerMessage], any Error>?) =
             state.withLock { state in
                 if let waiter = state.waiter {
-                    if !state.held.isEmpty {
-                        defer { state.held = []; state.waiter = nil; state.idleSince = now }
-                        return (.fetch, state.held, waiter)
-                    }
                     if let action = state.flow.endBackpressure() {
                         _ = Self.perform(action, on: handle, operation: "resume after back-pressure", logger: logger)
+                    }
+                    if !state.held.isEmpty {
+                        defer { state.held = []; state.waiter = nil }
+                        return (.fetch, state.held, waiter)
                     }
                     return (.fetch, [], nil)
                 }
                 if state.flow.isBackpressureActive { return (.pollPaused, [], nil) }
-                let idle = now - state.idleSince
-                if idle < backpressureDelay { return (.wait(min(backpressureDelay - idle, .milliseconds(100))), [], nil) }
-                if let action = state.flow.beginBackpressure() {
-                    logger.debug("no iterator waiting; pausing partitions", metadata: ["after": "\(idle)"])
-                    _ = Self.perform(action, on: handle, operation: "pause for back-pressure", logger: logger)
+                let idle = now - state.lastDemand
+                if idle >= backpressureDelay {
+                    if let action = state.flow.beginBackpressure() {
+                        logger.debug("no iterator waiting; pausing partitions", metadata: ["after": "\(idle)"])
+                        _ = Self.perform(action, on: handle, operation: "pause for back-pressure", logger: logger)
+                    }
+                    return (.pollPaused, [], nil)
                 }
-                return (.pollPaused, [], nil)
+                if state.held.isEmpty { return (.fetch, [], nil) }
+                return (.wait(min(backpressureDelay - idle, .milliseconds(100))), [], nil)
             }
         if let waiter {
             waiter.resume(returning: handOver)
-            return .wait(.zero)
+            return .fetch
         }
         return step
     }
@@ -142,7 +153,6 @@ final class ConsumerCoordinator: Sendable {
                 return nil
             }
             state.waiter = nil
-            state.idleSince = .now
             return waiter
         }
         waiter?.resume(returning: batch)

@@ -1,8 +1,9 @@
 import CRdKafka
 import Dispatch
 
-/// The body of a consumer's poll thread: fetches a batch only while an iterator waits, otherwise keeps polling with
-/// every partition paused, so the member stays in its group (`max.poll.interval.ms`) without buffering in Swift.
+/// The body of a consumer's poll thread: fetches while an iterator waits or to have the next batch ready, and once the
+/// iterator stays away keeps polling with every partition paused, so the member stays in its group
+/// (`max.poll.interval.ms`) without buffering more than a batch in Swift.
 struct ConsumerPollLoop: Sendable {
     let handle: RdKafkaHandle
     let queue: RdKafkaQueue
@@ -43,6 +44,7 @@ struct ConsumerPollLoop: Sendable {
         var batch: [KafkaConsumerMessage] = []
         batch.reserveCapacity(count)
         var lastTopic: (OpaquePointer?, String) = (nil, "")
+        var lastEpoch: (topic: OpaquePointer?, partition: Int32, epoch: UInt64) = (nil, -1, 0)
         for index in 0..<count {
             guard let message = natives[index] else { continue }
             natives[index] = nil
@@ -54,8 +56,11 @@ struct ConsumerPollLoop: Sendable {
             if lastTopic.0 != message.pointee.rkt {
                 lastTopic = (message.pointee.rkt, CString.string(rd_kafka_topic_name(message.pointee.rkt)))
             }
-            let partition = KafkaTopicPartition(topic: lastTopic.1, partition: message.pointee.partition)
-            batch.append(KafkaConsumerMessage(native: message, topic: lastTopic.1, epoch: epochs[partition] ?? 0))
+            if lastEpoch.topic != message.pointee.rkt || lastEpoch.partition != message.pointee.partition {
+                let partition = KafkaTopicPartition(topic: lastTopic.1, partition: message.pointee.partition)
+                lastEpoch = (message.pointee.rkt, message.pointee.partition, epochs[partition] ?? 0)
+            }
+            batch.append(KafkaConsumerMessage(native: message, topic: lastTopic.1, epoch: lastEpoch.epoch))
         }
         return batch
     }

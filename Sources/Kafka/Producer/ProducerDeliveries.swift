@@ -6,37 +6,39 @@ import Synchronization
 ///
 /// Back-pressure works by generation: every delivery report bumps a counter; a sender that saw `QUEUE_FULL` at
 /// generation g waits until the counter moves past g (a report freed queue space) or the poll thread's next tick
-/// (at most 100 ms later), then retries or gives up at its deadline.
+/// (at most 100 ms later), then retries or gives up at its deadline. The hot path (one report) is two atomic
+/// operations; the lock is taken only while some sender waits.
 final class ProducerDeliveries: Sendable {
-    private struct Progress {
-        var generation: UInt64 = 0
-        var waiters: [CheckedContinuation<Void, Never>] = []
-    }
-
-    private let progress = Mutex(Progress())
+    private let generationCounter = Atomic<UInt64>(0)
+    private let waiterCount = Atomic<Int>(0)
+    private let waiters = Mutex<[CheckedContinuation<Void, Never>]>([])
 
     /// The current delivery-report generation.
-    var generation: UInt64 { progress.withLock { $0.generation } }
+    var generation: UInt64 { generationCounter.load(ordering: .sequentiallyConsistent) }
 
     /// Suspends until a delivery report arrives after `generation`, or the next poll-thread tick.
     func waitForProgress(after generation: UInt64) async {
         await withCheckedContinuation { continuation in
-            let moved = progress.withLock { state in
-                if state.generation != generation { return true }
-                state.waiters.append(continuation)
-                return false
+            waiters.withLock { waiters in
+                waiters.append(continuation)
+                waiterCount.add(1, ordering: .sequentiallyConsistent)
             }
-            if moved { continuation.resume() }
+            // A report that came in before we were registered would not have seen us: check again.
+            if generationCounter.load(ordering: .sequentiallyConsistent) != generation { wakeAll() }
         }
     }
 
     /// Wakes every waiting sender so it re-checks its deadline (called by the poll thread after each poll).
-    func tick() {
-        let waiters = progress.withLock { state in
-            defer { state.waiters = [] }
-            return state.waiters
+    func tick() { wakeAll() }
+
+    private func wakeAll() {
+        guard waiterCount.load(ordering: .sequentiallyConsistent) > 0 else { return }
+        let woken = waiters.withLock { waiters in
+            defer { waiters = [] }
+            waiterCount.subtract(waiters.count, ordering: .sequentiallyConsistent)
+            return waiters
         }
-        for waiter in waiters { waiter.resume() }
+        for waiter in woken { waiter.resume() }
     }
 
     /// Handles one delivery report (librdkafka's `dr_msg_cb`, on the poll thread).
@@ -44,7 +46,7 @@ final class ProducerDeliveries: Sendable {
         let record = message.pointee
         if let opaque = record._private {
             let completion = Unmanaged<DeliveryCompletion>.fromOpaque(opaque).takeRetainedValue()
-            let topic = CString.string(rd_kafka_topic_name(record.rkt))
+            let topic = completion.topic
             if record.err == RD_KAFKA_RESP_ERR_NO_ERROR {
                 completion.complete(
                     .success(KafkaDeliveryReport(topic: topic, partition: record.partition, offset: record.offset)))
@@ -52,12 +54,8 @@ final class ProducerDeliveries: Sendable {
                 completion.complete(.failure(Self.error(of: message, topic: topic, rk: rk)))
             }
         }
-        let waiters = progress.withLock { state in
-            state.generation &+= 1
-            defer { state.waiters = [] }
-            return state.waiters
-        }
-        for waiter in waiters { waiter.resume() }
+        generationCounter.add(1, ordering: .sequentiallyConsistent)
+        wakeAll()
     }
 
     private static func error(of message: UnsafePointer<rd_kafka_message_t>, topic: String, rk: OpaquePointer?) -> KafkaError {

@@ -26,11 +26,17 @@ struct BenchKafkaCommand: AsyncParsableCommand {
     @Option(help: "linger.ms for both producers.")
     var lingerMs: Int = 5
 
+    @Option(help: "fetch.queue.backoff.ms for both consumers (librdkafka's 1000 ms default idles a consumer whose queue just filled).")
+    var fetchQueueBackoffMs: Int = 10
+
     @Option(help: "Messages per sendAll batch.")
-    var batch: Int = 20_000
+    var batch: Int = 100_000
 
     @Option(help: "sendAll batches in flight at once.")
-    var inFlight: Int = 4
+    var inFlight: Int = 2
+
+    @Flag(help: "Log the Kafka clients' info messages (assignments, errors) to stderr.")
+    var verbose = false
 
     @Option(help: "Path of rdkafka_performance.")
     var baselineTool: String = "/usr/local/bin/rdkafka_performance"
@@ -43,7 +49,7 @@ struct BenchKafkaCommand: AsyncParsableCommand {
 
     func run() async throws {
         var logger = Logger(label: "bench.kafka")
-        logger.logLevel = .error
+        logger.logLevel = verbose ? .info : .error
         let broker: EmbeddedBroker? = brokers == nil ? try await EmbeddedBroker.start(logger: logger) : nil
         do {
             try await measure(bootstrapServers: brokers ?? broker!.bootstrapServers, logger: logger)
@@ -63,8 +69,12 @@ struct BenchKafkaCommand: AsyncParsableCommand {
             KafkaTopicSpecification(name: baselineTopic, partitions: 1),
             KafkaTopicSpecification(name: moduleTopic, partitions: 1),
         ])
-        print("broker \(bootstrapServers): \(messages) messages of \(size) bytes, acks=all, idempotent, linger.ms=\(lingerMs), 1 partition")
-        let baseline = RdkafkaPerformance(tool: baselineTool, bootstrapServers: bootstrapServers, lingerMs: lingerMs)
+        print(
+            "broker \(bootstrapServers): \(messages) messages of \(size) bytes, acks=all, idempotent, "
+                + "linger.ms=\(lingerMs), 1 partition, consumers: fresh group, fetch.queue.backoff.ms=\(fetchQueueBackoffMs)")
+        let baseline = RdkafkaPerformance(
+            tool: baselineTool, bootstrapServers: bootstrapServers, lingerMs: lingerMs,
+            fetchQueueBackoffMs: fetchQueueBackoffMs)
 
         let baselineProduce = try baseline.produce(topic: baselineTopic, count: messages, size: size)
         print("rdkafka_performance produce: \(baselineProduce.command)")
@@ -126,8 +136,11 @@ struct BenchKafkaCommand: AsyncParsableCommand {
     /// Consumes `messages` records in a fresh group; returns messages per second from the first to the last.
     private func consume(topic: String, group: String, bootstrapServers: String, logger: Logger) async throws -> Double {
         let configuration = KafkaConfiguration.consumer(bootstrapServers: bootstrapServers, groupID: group)
-            .merging(["session.timeout.ms": "6000", "heartbeat.interval.ms": "1000"])
-        let consumer = try KafkaConsumer(configuration: configuration, logger: logger)
+            .merging([
+                "session.timeout.ms": "6000", "heartbeat.interval.ms": "1000",
+                "fetch.queue.backoff.ms": "\(fetchQueueBackoffMs)",
+            ])
+        let consumer = try KafkaConsumer(configuration: configuration, batchSize: 2048, logger: logger)
         try consumer.subscribe(topics: [topic])
         var received = 0
         var start: ContinuousClock.Instant?

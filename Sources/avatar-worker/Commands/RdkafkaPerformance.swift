@@ -11,6 +11,7 @@ struct RdkafkaPerformance {
     let tool: String
     let bootstrapServers: String
     let lingerMs: Int
+    let fetchQueueBackoffMs: Int
 
     /// Produces `count` messages of `size` bytes to partition 0 with `acks=all`, idempotence and `linger.ms`.
     func produce(topic: String, count: Int, size: Int) throws -> Run {
@@ -25,6 +26,7 @@ struct RdkafkaPerformance {
         try run([
             "-G", group, "-t", topic, "-b", bootstrapServers, "-c", "\(count)",
             "-X", "auto.offset.reset=earliest", "-X", "session.timeout.ms=6000", "-X", "heartbeat.interval.ms=1000",
+            "-X", "fetch.queue.backoff.ms=\(fetchQueueBackoffMs)",
         ], pattern: #"(\d+) messages \(\d+ bytes\) consumed in (\d+)ms"#, count: count)
     }
 
