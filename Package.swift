@@ -2,8 +2,10 @@
 // Swift 6 language mode (tools 6.0), complete concurrency checking.
 import PackageDescription
 
+/// Packages used by more than one module section are declared here, once.
 var dependencies: [Package.Dependency] = [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
 ]
 var targets: [Target] = []
 /// What the `avatar-worker` command line links; each module section below adds itself.
@@ -15,9 +17,6 @@ var testSupportDependencies: [Target.Dependency] = []
 
 // MARK: - Kafka: CRdKafka (system library) and the Swift Kafka module
 
-dependencies += [
-    .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
-]
 targets += [
     .systemLibrary(name: "CRdKafka", pkgConfig: "rdkafka", providers: [.apt(["librdkafka-dev"])]),
     .target(name: "Kafka", dependencies: [
@@ -82,7 +81,6 @@ testSupportDependencies += ["CometAPI", "CometAPISimulator"]
 // The integration adds Kafka, AvatarJobs, CometAPI, ServiceLifecycle and Metrics here.
 dependencies += [
     .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
-    .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
 ]
 targets += [
     .target(

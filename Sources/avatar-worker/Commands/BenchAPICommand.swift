@@ -123,9 +123,3 @@ struct BenchAPICommand: AsyncParsableCommand {
 
     static let request = AvatarTaskRequest(image: "https://images.test/portrait.png", speech: .audioID("bench-audio"), prompt: "bench")
 }
-
-extension Duration {
-    fileprivate var seconds: Double {
-        Double(components.seconds) + Double(components.attoseconds) / 1e18
-    }
-}

@@ -161,11 +161,3 @@ struct BenchFailure: Error, CustomStringConvertible {
     let what: String
     var description: String { "benchmark failed: \(what)" }
 }
-
-extension Duration {
-    /// The duration in (fractional) seconds.
-    var seconds: Double {
-        let (seconds, attoseconds) = components
-        return Double(seconds) + Double(attoseconds) / 1e18
-    }
-}
