@@ -26,6 +26,10 @@ public enum ExternalTool {
     }
 
     /// Runs `executable` (looked up on PATH) with `arguments`, feeding `stdin`; returns whatever the exit status.
+    ///
+    /// The child is started with `posix_spawnp` and reaped with `waitpid` on its own pid. Foundation's `Process`
+    /// is not used: on Linux its `waitUntilExit` relies on a process-wide SIGCHLD source and was seen to miss a
+    /// child's exit when many tests spawn processes at once, hanging the whole test run.
     public static func run(_ executable: String, _ arguments: [String], stdin: Data = Data()) throws -> Output {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tool-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -33,19 +37,38 @@ public enum ExternalTool {
         let inURL = directory.appendingPathComponent("in"), outURL = directory.appendingPathComponent("out")
         let errURL = directory.appendingPathComponent("err")
         try stdin.write(to: inURL)
-        try Data().write(to: outURL)
-        try Data().write(to: errURL)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [executable] + arguments
-        process.standardInput = try FileHandle(forReadingFrom: inURL)
-        process.standardOutput = try FileHandle(forWritingTo: outURL)
-        process.standardError = try FileHandle(forWritingTo: errURL)
-        try process.run()
-        process.waitUntilExit()
+        let status = try spawnAndWait([executable] + arguments, stdin: inURL.path, stdout: outURL.path, stderr: errURL.path)
         return Output(
-            status: process.terminationStatus, stdout: try Data(contentsOf: outURL),
-            stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
+            status: status, stdout: (try? Data(contentsOf: outURL)) ?? Data(),
+            stderr: String(decoding: (try? Data(contentsOf: errURL)) ?? Data(), as: UTF8.self))
+    }
+
+    /// Spawns `argv` with its standard streams redirected to files and waits for it; returns the exit status
+    /// (128 + signal number when it was killed by a signal).
+    private static func spawnAndWait(_ argv: [String], stdin: String, stdout: String, stderr: String) throws -> Int32 {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, stdin, O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, stdout, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_addopen(&actions, 2, stderr, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        let cArguments = argv.map { strdup($0) } + [nil]
+        defer { cArguments.forEach { free($0) } }
+        var pid: pid_t = 0
+        let spawnError = posix_spawnp(&pid, argv[0], &actions, nil, cArguments, environ)
+        guard spawnError == 0 else {
+            throw Failure(command: argv.joined(separator: " "), status: -1,
+                          stderr: "could not start: \(String(cString: strerror(spawnError)))")
+        }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 {
+            guard errno == EINTR else {
+                throw Failure(command: argv.joined(separator: " "), status: -1,
+                              stderr: "waitpid failed: \(String(cString: strerror(errno)))")
+            }
+        }
+        let signal = status & 0x7f
+        return signal == 0 ? (status >> 8) & 0xff : 128 + signal
     }
 
     /// Runs the tool and throws ``Failure`` unless it exits with 0; returns stdout.
