@@ -132,13 +132,15 @@ struct ClientAgainstSimulatorTests {
     @Test("a create that gets no answer within the request timeout is ambiguous")
     func noAnswerIsAmbiguous() async throws {
         var configuration = Self.instant
-        configuration.noAnswerHold = .seconds(3)
+        configuration.noAnswerHold = .seconds(5)
         try await withSimulator(configuration) { simulator in
-            try await withClient(for: simulator, adjust: { $0.requestTimeout = .milliseconds(600) }) { client in
+            try await withClient(for: simulator, adjust: { $0.requestTimeout = .seconds(1) }) { client in
                 simulator.enqueueFault(.noAnswer, route: .create)
                 let error = await failure { () async throws(CometAPIError) in try await client.createAvatarTask(request()) }
                 #expect(error?.kind == .ambiguous)
-                #expect(simulator.stats().createsTotal == 1)
+                // The simulator creates the task although the client gave up: on a loaded machine it may get to the
+                // request only after the client's timeout, so wait for that instead of asserting a timing.
+                #expect(await eventually { simulator.stats().createsTotal == 1 })
             }
         }
     }
