@@ -20,6 +20,12 @@ public final class CometAPIClient: Sendable {
     private let parser: ResponseParser
     private let logger: Logger
     private let baseHost: String
+    /// Absolute URLs and headers that never change, built once instead of on every request.
+    private let createURL: String
+    private let speechURL: String
+    /// The query URL around its single `{task_id}` (nil for a template with several: the configuration's path).
+    private let queryURLParts: (prefix: String, suffix: String)?
+    private let commonHeaders: HTTPHeaders
 
     /// A client for `configuration`, logging through `logger` (component `cometapi`).
     ///
@@ -33,6 +39,16 @@ public final class CometAPIClient: Sendable {
         self.configuration = configuration
         self.parser = ResponseParser(apiKey: configuration.apiKey)
         self.baseHost = configuration.baseURL.host?.lowercased() ?? ""
+        self.createURL = configuration.url(forPath: configuration.createPath)
+        self.speechURL = configuration.url(forPath: configuration.speechPath)
+        let template = configuration.url(forPath: configuration.queryPathTemplate)
+        let pieces = template.split(separator: "{task_id}", omittingEmptySubsequences: false)
+        self.queryURLParts = pieces.count == 2 ? (String(pieces[0]), String(pieces[1])) : nil
+        var headers = HTTPHeaders()
+        headers.add(name: "Authorization", value: configuration.apiKey.authorizationHeaderValue)
+        headers.add(name: "Accept", value: "application/json")
+        headers.add(name: "User-Agent", value: "avatar-worker")
+        self.commonHeaders = headers
         var logger = logger
         logger[metadataKey: "component"] = "cometapi"
         self.logger = logger
@@ -59,7 +75,7 @@ public final class CometAPIClient: Sendable {
     /// A failure of kind ``CometAPIError/Kind/ambiguous`` means the task may exist: reconcile (by external task id
     /// where supported) before any resubmission.
     public func createAvatarTask(_ request: AvatarTaskRequest) async throws(CometAPIError) -> CreatedAvatarTask {
-        let collected = try await send(.createAvatarTask, method: .POST, url: configuration.url(forPath: configuration.createPath), body: request)
+        let collected = try await send(.createAvatarTask, method: .POST, url: createURL, body: request)
         let created = try parser.createdTask(status: collected.status, headers: collected.headers, body: collected.body)
         logger.debug("avatar task created", metadata: [
             "task_id": "\(created.taskID)",
@@ -71,7 +87,7 @@ public final class CometAPIClient: Sendable {
 
     /// Reads a task by CometAPI's task id.
     public func queryAvatarTask(taskID: String) async throws(CometAPIError) -> AvatarTask {
-        let collected = try await send(.queryAvatarTask, method: .GET, url: configuration.queryURL(for: taskID), body: Optional<String>.none)
+        let collected = try await send(.queryAvatarTask, method: .GET, url: queryURL(for: taskID), body: Optional<String>.none)
         return try parser.task(status: collected.status, headers: collected.headers, body: collected.body)
     }
 
@@ -92,8 +108,24 @@ public final class CometAPIClient: Sendable {
 
     /// Turns text into Kling speech and returns its audio id for ``AvatarSpeech/audioID(_:)``. Costs a small fee.
     public func createSpeech(_ request: SpeechRequest) async throws(CometAPIError) -> GeneratedSpeech {
-        let collected = try await send(.createSpeech, method: .POST, url: configuration.url(forPath: configuration.speechPath), body: request)
+        let collected = try await send(.createSpeech, method: .POST, url: speechURL, body: request)
         return try parser.speech(status: collected.status, headers: collected.headers, body: collected.body)
+    }
+
+    /// The query URL for `identifier`: ids made only of URL-unreserved characters (CometAPI's are digits) go in as
+    /// they are; anything else takes the configuration's percent-encoding path.
+    private func queryURL(for identifier: String) -> String {
+        let plain = !identifier.isEmpty && identifier.utf8.allSatisfy { byte in
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+                 UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
+                 UInt8(ascii: "~"):
+                true
+            default: false
+            }
+        }
+        guard plain, let parts = queryURLParts else { return configuration.queryURL(for: identifier) }
+        return parts.prefix + identifier + parts.suffix
     }
 
     // MARK: - One exchange
@@ -108,10 +140,7 @@ public final class CometAPIClient: Sendable {
     ) async throws(CometAPIError) -> ResponseCollector.Collected {
         let request: HTTPClient.Request
         do {
-            var headers = HTTPHeaders()
-            headers.add(name: "Authorization", value: configuration.apiKey.authorizationHeaderValue)
-            headers.add(name: "Accept", value: "application/json")
-            headers.add(name: "User-Agent", value: "avatar-worker")
+            var headers = commonHeaders
             var requestBody: HTTPClient.Body?
             if let body {
                 headers.add(name: "Content-Type", value: "application/json")

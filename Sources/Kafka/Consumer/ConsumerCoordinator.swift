@@ -15,7 +15,7 @@ final class ConsumerCoordinator: Sendable {
         /// The next batch, fetched ahead while the iterator works on the current one (at most one batch, plus what
         /// reached the queue just before a back-pressure pause).
         var held: [KafkaConsumerMessage] = []
-        /// When the iterator last asked for a batch.
+        /// When the iterator last asked for a batch or, while it waited, was last handed one.
         var lastDemand: ContinuousClock.Instant
         var terminalError: KafkaError?
         var isClosed = false
@@ -121,6 +121,7 @@ final class ConsumerCoordinator: Sendable {
                     }
                     if !state.held.isEmpty {
                         defer { state.held = []; state.waiter = nil }
+                        state.lastDemand = now
                         return (.fetch, state.held, waiter)
                     }
                     return (.fetch, [], nil)
@@ -153,6 +154,10 @@ final class ConsumerCoordinator: Sendable {
                 return nil
             }
             state.waiter = nil
+            // The iterator has been asking all along: demand is now, not when it started waiting. Otherwise the
+            // first batch after a long wait (a group join, an idle topic) would look like an absent application and
+            // pause every partition, which drops librdkafka's prefetched messages and stalls the fetcher.
+            state.lastDemand = .now
             return waiter
         }
         waiter?.resume(returning: batch)

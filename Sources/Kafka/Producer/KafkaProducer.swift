@@ -79,21 +79,7 @@ public final class KafkaProducer: Sendable {
     /// duplicates), so an error thrown here is final for this message.
     /// - Throws: ``KafkaError`` with the delivery failure, or ``KafkaErrorCode/queueFull`` after the enqueue timeout.
     public func send(_ message: KafkaProducerMessage) async throws(KafkaError) -> KafkaDeliveryReport {
-        let deadline = ContinuousClock.now.advanced(by: enqueueTimeout)
-        while true {
-            let generation = deliveries.generation
-            let outcome: Result<KafkaDeliveryReport, KafkaError> = await withCheckedContinuation { continuation in
-                let completion = DeliveryCompletion(.single(continuation), topic: message.topic)
-                if let error = enqueue(message, topic: topics.handle(for: message.topic, client: handle), completion: completion) {
-                    continuation.resume(returning: .failure(error))
-                }
-            }
-            if case .failure(let error) = outcome, error.code == .queueFull, error.operation == Self.enqueueOperation {
-                try await waitForQueueSpace(after: generation, deadline: deadline, error: error)
-                continue
-            }
-            return try outcome.get()
-        }
+        try await sendAll([message])[0].get()
     }
 
     /// Produces many messages at once and waits for all their delivery reports: the fast path for bulk writes, with
@@ -102,18 +88,19 @@ public final class KafkaProducer: Sendable {
     /// Returns one outcome per message, in input order. It never throws: a message that could not even be queued
     /// (full queue past the enqueue timeout, closed producer) gets a failure outcome like any undelivered one.
     public func sendAll(_ messages: [KafkaProducerMessage]) async -> [Result<KafkaDeliveryReport, KafkaError>] {
-        let collector = BatchDeliveryCollector(count: messages.count)
+        let slots = DeliverySlots(for: messages)
         let deadline = ContinuousClock.now.advanced(by: enqueueTimeout)
         var topic: (name: String, handle: ProducerTopicHandles.Handle?)?
-        for (index, message) in messages.enumerated() {
-            if topic?.name != message.topic { topic = (message.topic, topics.handle(for: message.topic, client: handle)) }
+        for index in messages.indices {
+            if topic?.name != messages[index].topic {
+                topic = (messages[index].topic, topics.handle(for: messages[index].topic, client: handle))
+            }
             // Serve ready delivery reports inline now and then (non-blocking): at bulk rates this saves the poll
             // thread a wake-up per report batch, which is most of the cost of a report.
             if index & 0xff == 0xff { rd_kafka_poll(handle.pointer, 0) }
             while true {
                 let generation = deliveries.generation
-                let completion = DeliveryCompletion(.batch(collector, index), topic: message.topic)
-                guard let error = enqueue(message, topic: topic?.handle, completion: completion) else {
+                guard let error = enqueue(messages[index], topic: topic?.handle, opaque: slots.opaque(at: index)) else {
                     break
                 }
                 if error.code == .queueFull {
@@ -121,15 +108,15 @@ public final class KafkaProducer: Sendable {
                         try await waitForQueueSpace(after: generation, deadline: deadline, error: error)
                         continue
                     } catch {
-                        collector.record(.failure(error), at: index)
+                        slots.record(error, at: index)
                         break
                     }
                 }
-                collector.record(.failure(error), at: index)
+                slots.record(error, at: index)
                 break
             }
         }
-        return await collector.outcomes()
+        return await slots.outcomes()
     }
 
     /// Waits until every queued message is delivered or failed, up to `timeout`.
@@ -178,15 +165,14 @@ public final class KafkaProducer: Sendable {
 
     static let enqueueOperation = "enqueue message"
 
-    /// Hands one message to librdkafka; returns the error when it was not queued (its completion is then released).
+    /// Hands one message to librdkafka with `opaque` (its delivery slot); returns the error when it was not queued.
     private func enqueue(
-        _ message: KafkaProducerMessage, topic: ProducerTopicHandles.Handle?, completion: DeliveryCompletion
+        _ message: KafkaProducerMessage, topic: ProducerTopicHandles.Handle?, opaque: UnsafeMutableRawPointer
     ) -> KafkaError? {
         guard let topic else {
             return KafkaError(
                 code: .invalidArgument, reason: "invalid topic name \"\(message.topic)\"", operation: Self.enqueueOperation)
         }
-        let opaque = Unmanaged.passRetained(completion).toOpaque()
         let code: rd_kafka_resp_err_t = {
             guard gate.enter() else { return RD_KAFKA_RESP_ERR__STATE }
             defer { gate.leave() }
@@ -202,7 +188,6 @@ public final class KafkaProducer: Sendable {
             return code
         }()
         guard code != RD_KAFKA_RESP_ERR_NO_ERROR else { return nil }
-        Unmanaged<DeliveryCompletion>.fromOpaque(opaque).release()
         let reason = code == RD_KAFKA_RESP_ERR__STATE ? "the producer is closed" : nil
         return KafkaError(
             code: KafkaErrorCode(code), reason: reason.map { "\($0) (\(message.destination))" }

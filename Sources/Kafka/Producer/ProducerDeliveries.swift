@@ -43,16 +43,8 @@ final class ProducerDeliveries: Sendable {
 
     /// Handles one delivery report (librdkafka's `dr_msg_cb`, on the poll thread).
     func deliver(_ message: UnsafePointer<rd_kafka_message_t>, rk: OpaquePointer?) {
-        let record = message.pointee
-        if let opaque = record._private {
-            let completion = Unmanaged<DeliveryCompletion>.fromOpaque(opaque).takeRetainedValue()
-            let topic = completion.topic
-            if record.err == RD_KAFKA_RESP_ERR_NO_ERROR {
-                completion.complete(
-                    .success(KafkaDeliveryReport(topic: topic, partition: record.partition, offset: record.offset)))
-            } else {
-                completion.complete(.failure(Self.error(of: message, topic: topic, rk: rk)))
-            }
+        if let opaque = message.pointee._private {
+            DeliverySlots.deliver(message, opaque: opaque) { topic in Self.error(of: message, topic: topic, rk: rk) }
         }
         generationCounter.add(1, ordering: .sequentiallyConsistent)
         wakeAll()

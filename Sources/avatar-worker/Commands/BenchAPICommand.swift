@@ -90,10 +90,17 @@ struct BenchAPICommand: AsyncParsableCommand {
         let clientRequestsPerSecond = 2 * clientPairsPerSecond
 
         let queryURL = configuration.queryURL(for: sample.taskID)
-        let wrkRequestsPerSecond = try runWrk(url: queryURL)
+        let wrkArguments = [
+            "-t", "2", "-c", String(concurrency), "-d", "\(duration)s", "-H", "Authorization: Bearer bench-key", queryURL,
+        ]
+        let wrkRequestsPerSecond = try runWrk(arguments: wrkArguments)
         let ratio = clientRequestsPerSecond / wrkRequestsPerSecond
+        let wrkCommand = ([wrkPath] + wrkArguments).map { $0.contains(" ") ? "'\($0)'" : $0 }.joined(separator: " ")
         print("""
-            bench api: \(duration) s per phase, concurrency \(concurrency), \(eventLoops) client event loop(s), simulator \(inProcess ? "in-process" : "child process")
+            bench api: \(duration) s per phase, simulator \(inProcess ? "in-process" : "child process"), each phase alone
+              client: \(concurrency) concurrent create+query loops, connection pool of \(concurrency) HTTP/1.1 keep-alive connections, \(eventLoops) event loop(s)
+              wrk:    \(wrkCommand)
+                      (2 threads, \(concurrency) keep-alive connections, GET of one finished task)
               client  create+query pairs/s: \(String(format: "%.0f", clientPairsPerSecond))  (\(pairCount) pairs, \(failureCount) failures)
               client  HTTP requests/s:      \(String(format: "%.0f", clientRequestsPerSecond))
               wrk     HTTP requests/s:      \(String(format: "%.0f", wrkRequestsPerSecond))  (GET \(configuration.queryPathTemplate))
@@ -101,13 +108,10 @@ struct BenchAPICommand: AsyncParsableCommand {
             """)
     }
 
-    private func runWrk(url: String) throws -> Double {
+    private func runWrk(arguments: [String]) throws -> Double {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: wrkPath)
-        process.arguments = [
-            "-t", "2", "-c", String(concurrency), "-d", "\(duration)s",
-            "-H", "Authorization: Bearer bench-key", url,
-        ]
+        process.arguments = arguments
         let output = Pipe()
         process.standardOutput = output
         try process.run()

@@ -6,9 +6,13 @@ import Logging
 /// `avatar-worker bench kafka`: produce then consume N small messages through the Kafka module and, against the same
 /// broker in the same run, through librdkafka's own `rdkafka_performance`, and print both rates and their ratio.
 ///
-/// Both sides use the same message size and count, `acks=all`, idempotence, `linger.ms`, one partition, and a fresh
-/// consumer group reading from the beginning; consumer rates are timed from the first message to the last (group
-/// join excluded), as `rdkafka_performance` does.
+/// Both sides use the same message size and count, one partition, and a fresh consumer group reading from the
+/// beginning, and the same librdkafka properties (``producerSettings``, ``consumerSettings``), passed to
+/// `rdkafka_performance` as `-X` options so that its command line shows them. These include the values
+/// `rdkafka_performance` otherwise sets on itself before parsing options (`queue.buffering.max.messages=500000`,
+/// `message.send.max.retries=3`, `retry.backoff.ms=500`, `queued.min.messages=1000000`, `session.timeout.ms=6000`):
+/// left implicit, they gave the baseline consumer ten times the module's prefetch target. Consumer rates are timed
+/// from the first message to the last (group join excluded), as `rdkafka_performance` does.
 struct BenchKafkaCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kafka",
@@ -69,12 +73,13 @@ struct BenchKafkaCommand: AsyncParsableCommand {
             KafkaTopicSpecification(name: baselineTopic, partitions: 1),
             KafkaTopicSpecification(name: moduleTopic, partitions: 1),
         ])
-        print(
-            "broker \(bootstrapServers): \(messages) messages of \(size) bytes, acks=all, idempotent, "
-                + "linger.ms=\(lingerMs), 1 partition, consumers: fresh group, fetch.queue.backoff.ms=\(fetchQueueBackoffMs)")
+        print("broker \(bootstrapServers): \(messages) messages of \(size) bytes, 1 partition, consumers in a fresh group")
+        print("both producers: " + producerSettings.map { "\($0.0)=\($0.1)" }.joined(separator: " "))
+        print("both consumers: " + consumerSettings.map { "\($0.0)=\($0.1)" }.joined(separator: " "))
+        print("Kafka module: sendAll batches of \(batch), \(inFlight) in flight; consumer batchSize 2048")
         let baseline = RdkafkaPerformance(
-            tool: baselineTool, bootstrapServers: bootstrapServers, lingerMs: lingerMs,
-            fetchQueueBackoffMs: fetchQueueBackoffMs)
+            tool: baselineTool, bootstrapServers: bootstrapServers, producerSettings: producerSettings,
+            consumerSettings: consumerSettings)
 
         let baselineProduce = try baseline.produce(topic: baselineTopic, count: messages, size: size)
         print("rdkafka_performance produce: \(baselineProduce.command)")
@@ -90,6 +95,22 @@ struct BenchKafkaCommand: AsyncParsableCommand {
         report("consume msgs/s", module: moduleConsume, baseline: baselineConsume.rate)
     }
 
+    /// The librdkafka producer properties both sides run with.
+    private var producerSettings: [(String, String)] {
+        [
+            ("acks", "all"), ("enable.idempotence", "true"), ("linger.ms", "\(lingerMs)"),
+            ("queue.buffering.max.messages", "500000"), ("message.send.max.retries", "3"), ("retry.backoff.ms", "500"),
+        ]
+    }
+
+    /// The librdkafka consumer properties both sides run with.
+    private var consumerSettings: [(String, String)] {
+        [
+            ("auto.offset.reset", "earliest"), ("session.timeout.ms", "6000"), ("heartbeat.interval.ms", "1000"),
+            ("fetch.queue.backoff.ms", "\(fetchQueueBackoffMs)"), ("queued.min.messages", "1000000"),
+        ]
+    }
+
     private func report(_ label: String, module: Double, baseline: Double) {
         let ratio = module / baseline
         print(
@@ -100,7 +121,7 @@ struct BenchKafkaCommand: AsyncParsableCommand {
     /// Produces `messages` records with bounded bulk sends; returns messages per second until the last report.
     private func produce(topic: String, bootstrapServers: String, logger: Logger) async throws -> Double {
         let configuration = KafkaConfiguration.producer(bootstrapServers: bootstrapServers)
-            .merging(["linger.ms": "\(lingerMs)"])
+            .merging(Dictionary(uniqueKeysWithValues: producerSettings))
         let producer = try KafkaProducer(configuration: configuration, logger: logger)
         let payload = [UInt8](repeating: 0x61, count: size)
         let template = KafkaProducerMessage(topic: topic, partition: 0, key: nil, value: payload)
@@ -136,10 +157,7 @@ struct BenchKafkaCommand: AsyncParsableCommand {
     /// Consumes `messages` records in a fresh group; returns messages per second from the first to the last.
     private func consume(topic: String, group: String, bootstrapServers: String, logger: Logger) async throws -> Double {
         let configuration = KafkaConfiguration.consumer(bootstrapServers: bootstrapServers, groupID: group)
-            .merging([
-                "session.timeout.ms": "6000", "heartbeat.interval.ms": "1000",
-                "fetch.queue.backoff.ms": "\(fetchQueueBackoffMs)",
-            ])
+            .merging(Dictionary(uniqueKeysWithValues: consumerSettings))
         let consumer = try KafkaConsumer(configuration: configuration, batchSize: 2048, logger: logger)
         try consumer.subscribe(topics: [topic])
         var received = 0

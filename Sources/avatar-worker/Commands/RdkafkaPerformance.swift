@@ -10,24 +10,29 @@ struct RdkafkaPerformance {
 
     let tool: String
     let bootstrapServers: String
-    let lingerMs: Int
-    let fetchQueueBackoffMs: Int
+    /// librdkafka properties for the producer run, the same ones the Kafka module's producer gets.
+    let producerSettings: [(String, String)]
+    /// librdkafka properties for the consumer run, the same ones the Kafka module's consumer gets.
+    let consumerSettings: [(String, String)]
 
-    /// Produces `count` messages of `size` bytes to partition 0 with `acks=all`, idempotence and `linger.ms`.
+    /// Produces `count` messages of `size` bytes to partition 0 with `producerSettings` (`-a -1` is `acks=all`).
     func produce(topic: String, count: Int, size: Int) throws -> Run {
-        try run([
-            "-P", "-t", topic, "-p", "0", "-b", bootstrapServers, "-s", "\(size)", "-c", "\(count)", "-a", "-1",
-            "-X", "enable.idempotence=true", "-X", "linger.ms=\(lingerMs)",
-        ], pattern: #"(\d+) messages produced .* in (\d+)ms"#, count: count)
+        try run(
+            ["-P", "-t", topic, "-p", "0", "-b", bootstrapServers, "-s", "\(size)", "-c", "\(count)", "-a", "-1"]
+                + Self.properties(producerSettings),
+            pattern: #"(\d+) messages produced .* in (\d+)ms"#, count: count)
     }
 
-    /// Consumes `count` messages in the fresh group `group` from the beginning.
+    /// Consumes `count` messages in the fresh group `group` with `consumerSettings`.
     func consume(topic: String, group: String, count: Int) throws -> Run {
-        try run([
-            "-G", group, "-t", topic, "-b", bootstrapServers, "-c", "\(count)",
-            "-X", "auto.offset.reset=earliest", "-X", "session.timeout.ms=6000", "-X", "heartbeat.interval.ms=1000",
-            "-X", "fetch.queue.backoff.ms=\(fetchQueueBackoffMs)",
-        ], pattern: #"(\d+) messages \(\d+ bytes\) consumed in (\d+)ms"#, count: count)
+        try run(
+            ["-G", group, "-t", topic, "-b", bootstrapServers, "-c", "\(count)"] + Self.properties(consumerSettings),
+            pattern: #"(\d+) messages \(\d+ bytes\) consumed in (\d+)ms"#, count: count)
+    }
+
+    /// `-X name=value` for each property, so the printed command line shows every setting.
+    private static func properties(_ settings: [(String, String)]) -> [String] {
+        settings.flatMap { ["-X", "\($0.0)=\($0.1)"] }
     }
 
     /// Runs the tool and takes the rate from the last summary line (`pattern`: messages, milliseconds) that covers
