@@ -189,10 +189,8 @@ final class JobPipeline: Sendable {
     /// The backoff before the `failures`-th retry: the retry policy's full-jitter window, never below `Retry-After`.
     /// The job's submission deadline bounds it (its timer ends the job first when the wait would pass it).
     func retryDelay(failures: Int, retryAfter: Duration?) -> Duration {
-        let window = retryPolicy.window(forAttempt: failures)
-        let windowMilliseconds = max(1, window.components.seconds * 1000 + window.components.attoseconds / 1_000_000_000_000_000)
-        let drawn = Duration.milliseconds(Int64.random(in: 0...windowMilliseconds))
-        return max(drawn, retryAfter ?? .zero)
+        var random = SystemRandomNumberGenerator()
+        return retryPolicy.delay(afterAttempt: failures, retryAfter: retryAfter, using: &random)
     }
 
     /// Performs effects, each in its own task.
