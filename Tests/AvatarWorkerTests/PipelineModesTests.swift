@@ -51,7 +51,7 @@ struct PipelineModesTests {
         }
     }
 
-    @Test("a task still running at its total deadline fails with deadline.exceeded naming the deadline")
+    @Test("progress events, then a task still running at its total deadline fails with deadline.exceeded")
     func totalDeadline() async throws {
         try await withEmbeddedBroker { broker in
             try await withSimulator(SimulatorConfiguration(taskSeconds: 30...30, mediaChecks: .sizeOnly)) { simulator in
@@ -59,9 +59,19 @@ struct PipelineModesTests {
                 var configuration = try testWorkerConfiguration(broker: broker, simulator: simulator, topics: topics)
                 configuration.submissionDeadline = .seconds(1)
                 configuration.totalDeadline = .seconds(2)
+                configuration.progressEvents = true
                 try await withWorker(configuration) { _ in
                     try await produceJobs([("late", sampleJob("late"))], to: topics.jobs, broker: broker)
-                    let result = try #require(try resultEvents(try await waitForRecords(1, topic: topics.results, broker: broker)).first)
+                    let events = try await withTimeout(.seconds(30), "a terminal event") {
+                        while true {
+                            let events = try resultEvents(try await readAll(topic: topics.results, broker: broker))
+                            if events.contains(where: \.type.isTerminal) { return events }
+                            try await Task.sleep(for: .milliseconds(50))
+                        }
+                    }
+                    #expect(events.first?.type == .submitted)
+                    #expect(events.filter { $0.type == .submitted }.count == 1)
+                    let result = try #require(events.last)
                     #expect(result.type == .failed)
                     #expect(result.error?.code == "deadline.exceeded")
                     #expect(result.error?.message.contains("total deadline") == true)

@@ -118,6 +118,7 @@ final class JobPipeline: Sendable {
                 storeAdvancedOffset(of: partition, state: &state)
             case .startPolling(let taskID):
                 state.taskJobs[taskID] = job.jobID
+                effects += progressPublication(.submitted, job: &job, state: &state)
                 effects.append(.track(
                     taskID: taskID, partition: partition, epoch: job.epoch,
                     mode: PollMode(rawValue: job.record.mode.rawValue) ?? .std,
