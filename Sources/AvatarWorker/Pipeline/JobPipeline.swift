@@ -56,7 +56,7 @@ final class JobPipeline: Sendable {
         limits.maximumMessageBytes = configuration.maxMessageBytes
         limits.defaultDeadlineSeconds = max(1, Int(configuration.totalDeadline.components.seconds))
         self.validator = JobValidator(limits: limits)
-        self.worker = AvatarResultEvent.WorkerInfo(id: configuration.workerID, version: WorkerVersion.current)
+        self.worker = AvatarResultEvent.WorkerInfo(id: configuration.workerID, version: AvatarWorkerService.version)
         self.options = JobLifecycle.Options(
             ambiguousSubmission: configuration.ambiguousSubmission,
             publishesResultWithTombstone: configuration.exactlyOnce)

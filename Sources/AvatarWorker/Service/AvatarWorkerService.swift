@@ -33,6 +33,9 @@ public final class AvatarWorkerService: Sendable {
         }
     }
 
+    /// The worker's version, as result events and ledger records report it.
+    public static let version = "0.1.0"
+
     /// The configuration the worker runs with.
     public let configuration: WorkerConfiguration
     /// This worker's metrics (rendered by `/metrics`).
