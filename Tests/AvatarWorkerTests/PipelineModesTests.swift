@@ -114,6 +114,40 @@ struct PipelineModesTests {
     }
 }
 
+extension PipelineModesTests {
+    @Test("a partition holding its share of the fleet cap is paused and resumed when a slot frees")
+    func fleetCapPausesThePartition() async throws {
+        try await withEmbeddedBroker { broker in
+            try await withSimulator(SimulatorConfiguration(taskSeconds: 1.5...1.5, mediaChecks: .sizeOnly)) { simulator in
+                let topics = try await WorkerTopics.create(on: broker)
+                var configuration = try testWorkerConfiguration(broker: broker, simulator: simulator, topics: topics)
+                configuration.fleetInFlightCap = 1
+                try await withWorker(configuration) { worker in
+                    try await produceJobs(
+                        [("capped-1", sampleJob("capped-1")), ("capped-2", sampleJob("capped-2"))],
+                        to: topics.jobs, broker: broker)
+                    let held = try await withTimeout(.seconds(20), "the partition paused at its share") {
+                        while true {
+                            if let partition = worker.service.status?.partitions.first,
+                               partition.pausedForCapacity, partition.tasksInFlight == 1
+                            {
+                                return partition
+                            }
+                            try await Task.sleep(for: .milliseconds(20))
+                        }
+                    }
+                    #expect(held.inFlightLimit == 1)
+                    #expect(simulator.stats().createRequestsTotal == 1)
+                    let results = try resultEvents(try await waitForRecords(2, topic: topics.results, broker: broker))
+                    #expect(results.allSatisfy { $0.type == .succeeded })
+                    #expect(worker.service.status?.partitions.first?.pausedForCapacity == false)
+                }
+                #expect(simulator.stats().createsTotal == 2)
+            }
+        }
+    }
+}
+
 /// The body of `GET path` on the worker's admin server.
 func adminGet(_ path: String, port: Int) async throws -> String {
     let response = try await HTTPClient.shared.execute(

@@ -143,6 +143,9 @@ final class JobPipeline: Sendable {
         } else {
             state.jobs[job.jobID] = job
         }
+        if state.waiting[partition]?.isEmpty == false {
+            effects += startWaitingJobs(in: partition, state: &state)
+        }
         metrics.tasksInFlight.record(state.inFlightByPartition.values.reduce(0, +))
         return (effects, pollOutcome)
     }
