@@ -93,6 +93,39 @@ struct PipelineRestoreTests {
     }
 }
 
+extension PipelineRestoreTests {
+    @Test("graceful shutdown lets a create in flight record submitted; the next worker polls it without a second create")
+    func drainHandsBackInFlightWork() async throws {
+        try await withEmbeddedBroker { broker in
+            let simulatorConfiguration = SimulatorConfiguration(
+                taskSeconds: 0.5...0.5, slowResponseDelay: .seconds(2), mediaChecks: .sizeOnly)
+            try await withSimulator(simulatorConfiguration) { simulator in
+                let topics = try await WorkerTopics.create(on: broker)
+                let configuration = try testWorkerConfiguration(broker: broker, simulator: simulator, topics: topics)
+                simulator.enqueueFault(.slow, route: .create, count: 1)
+                try await withWorker(configuration) { worker in
+                    try await produceJobs([("draining", sampleJob("draining"))], to: topics.jobs, broker: broker)
+                    try await withTimeout(.seconds(20), "the slow create to arrive") {
+                        while simulator.stats().createRequestsTotal < 1 { try await Task.sleep(for: .milliseconds(20)) }
+                    }
+                    await worker.service.shutdown()
+                }
+                let ledger = try await readAll(topic: topics.tasks, broker: broker)
+                let last = try AvatarTaskRecord.decode(try #require(ledger.last?.value))
+                #expect(last.state == .submitted)
+                var next = configuration
+                next.workerID = UniqueName.make("worker")
+                try await withWorker(next) { _ in
+                    let results = try resultEvents(try await waitForRecords(1, topic: topics.results, broker: broker))
+                    #expect(results.map(\.type) == [.succeeded])
+                }
+                #expect(simulator.stats().createsTotal == 1)
+                #expect(simulator.stats().createRequestsTotal == 1)
+            }
+        }
+    }
+}
+
 /// Waits until the ledger folds to `count` live jobs (or at least `count` when `exactly` is false); returns them.
 func waitForLiveLedger(
     _ count: Int, topic: String, broker: EmbeddedBroker, exactly: Bool = true
