@@ -96,6 +96,12 @@ targets += [
 ]
 cliDependencies += ["AvatarWorker"]
 
+// End-to-end tests (E2E engineer): the built `avatar-worker` binary against Tansu and the simulator; the harness
+// (WorkerProcess, ResultCollector, EndToEndStack, EndToEndJobs) lives in TestSupport.
+targets += [
+    .testTarget(name: "AvatarWorkerEndToEndTests", dependencies: ["AvatarJobs", "Kafka", "CometAPISimulator", "TestSupport"]),
+]
+
 // MARK: - Command line and test support
 
 targets += [

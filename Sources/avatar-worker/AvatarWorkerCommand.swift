@@ -10,6 +10,11 @@ struct AvatarWorkerCommand: AsyncParsableCommand {
         abstract: "Turns Kafka job messages into talking-avatar videos through CometAPI's Kling Avatar API.",
         subcommands: [
             // worker (run, topics, dlq, results, submit, demo)
+            // — client commands and demo (E2E)
+            SubmitCommand.self,
+            ResultsCommand.self,
+            DLQCommand.self,
+            DemoCommand.self,
 
             // job contract (validate)
             ValidateCommand.self,
