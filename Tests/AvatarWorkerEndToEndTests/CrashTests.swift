@@ -15,7 +15,7 @@ extension EndToEnd {
         func crashAndRecover(failpoint: String) async throws {
             try await EndToEndStack.with(simulator: EndToEndStack.fastSimulator(queryByExternalID: true)) { stack in
                 let jobs = EndToEndJobs.mix(prefix: UniqueName.make("crash"), count: 24)
-                let collector = stack.resultCollector()
+                let collector = await stack.resultCollector()
                 let doomed = try await stack.startWorker(reconcilingWorker, failpoint: failpoint)
                 try await stack.produce(jobs)
                 let exit = await doomed.waitForExit(timeout: .seconds(60))
@@ -38,7 +38,7 @@ extension EndToEnd {
         func ambiguousSubmissionFailsByDefault() async throws {
             try await EndToEndStack.with { stack in
                 let jobs = (0..<8).map { EndToEndJobs.valid("\(stack.group)-amb-\($0)") }
-                let collector = stack.resultCollector()
+                let collector = await stack.resultCollector()
                 let doomed = try await stack.startWorker(failpoint: "after-create:2")
                 try await stack.produce(jobs)
                 #expect(await doomed.waitForExit(timeout: .seconds(60)) == .signalled(SIGKILL))

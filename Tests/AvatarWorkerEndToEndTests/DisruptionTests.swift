@@ -11,7 +11,7 @@ extension EndToEnd {
         @Test("Permanent API errors fail the job fast, without a task", .timeLimit(.minutes(2)))
         func permanentErrorsFailFast() async throws {
             try await EndToEndStack.with(partitions: 2) { stack in
-                let collector = stack.resultCollector()
+                let collector = await stack.resultCollector()
                 let worker = try await stack.startWorker()
                 for (fault, status) in [(SimulatedFault.cometUnauthorized, 401), (.cometInvalidRequest, 500)] {
                     let job = EndToEndJobs.valid("\(stack.group)-\(fault.rawValue)")
@@ -45,7 +45,7 @@ extension EndToEnd {
             faulty.retryAfterSeconds = 1
             try await EndToEndStack.with(partitions: 3, simulator: faulty) { stack in
                 let jobs = EndToEndJobs.mix(prefix: UniqueName.make("fault"), count: 60)
-                let collector = stack.resultCollector()
+                let collector = await stack.resultCollector()
                 let worker = try await stack.startWorker(reconcilingWorker)
                 try await stack.produce(jobs)
                 let ids = Set(jobs.map(\.jobID))
@@ -67,7 +67,7 @@ extension EndToEnd {
         func brokerStall() async throws {
             try await EndToEndStack.with(partitions: 2) { stack in
                 let jobs = EndToEndJobs.mix(prefix: UniqueName.make("stall"), count: 40)
-                let collector = stack.resultCollector()
+                let collector = await stack.resultCollector()
                 let worker = try await stack.startWorker()
                 try await stack.produce(Array(jobs.prefix(20)))
                 try await waitUntil("the first tasks created", within: .seconds(60)) {

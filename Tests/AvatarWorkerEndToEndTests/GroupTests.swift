@@ -12,7 +12,7 @@ extension EndToEnd {
         func survivorFinishesEverything() async throws {
             try await EndToEndStack.with(partitions: 4, simulator: EndToEndStack.fastSimulator(queryByExternalID: true)) { stack in
                 let jobs = EndToEndJobs.mix(prefix: UniqueName.make("pair"), count: 80)
-                let collector = stack.resultCollector()
+                let collector = await stack.resultCollector()
                 let victim = try await stack.startWorker(reconcilingWorker)
                 let survivor = try await stack.startWorker(reconcilingWorker)
                 try await stack.produce(jobs)
@@ -40,7 +40,7 @@ extension EndToEnd {
             slowTasks.taskSeconds = 4...6
             try await EndToEndStack.with(simulator: slowTasks) { stack in
                 let jobs = (0..<30).map { EndToEndJobs.valid("\(stack.group)-drain-\($0)") }
-                let collector = stack.resultCollector()
+                let collector = await stack.resultCollector()
                 let first = try await stack.startWorker()
                 try await stack.produce(jobs)
                 try await waitUntil("ten tasks in flight", within: .seconds(60)) {

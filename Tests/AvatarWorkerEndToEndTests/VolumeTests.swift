@@ -15,7 +15,7 @@ extension EndToEnd {
                 let unreadable = (0..<3).map { index in
                     (id: "\(stack.group)-broken-\(index)", bytes: Array(#"{"job_id": "\#(stack.group)-broken-\#(index)", "image": "#.utf8))
                 }
-                let collector = stack.resultCollector()
+                let collector = await stack.resultCollector()
                 let worker = try await stack.startWorker()
                 try await stack.produce(jobs)
                 for message in unreadable { try await stack.produceRaw(message.bytes, key: message.id) }

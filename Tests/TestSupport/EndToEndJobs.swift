@@ -15,7 +15,7 @@ public enum EndToEndJobs {
     }
 
     /// The ways a job can be invalid, each with its expected code; the test mixes rotate through them.
-    public static let invalidKinds: [(code: String, fields: [String: Any])] = [
+    public static var invalidKinds: [(code: String, fields: [String: Any])] {[
         ("mode.invalid", ["mode": "turbo"]),
         ("job.unknown_field", ["promt": "typo"]),
         ("audio.conflicting_sources", ["audio_id": "tts-1"]),
@@ -24,7 +24,7 @@ public enum EndToEndJobs {
         ("prompt.too_long", ["prompt": String(repeating: "a", count: 2501)]),
         ("deadline_seconds.out_of_range", ["deadline_seconds": 5]),
         ("external_task_id.invalid", ["external_task_id": "has space"]),
-    ]
+    ]}
 
     /// A valid job with URL media.
     public static func valid(_ jobID: String, mode: String = "std") -> Job {

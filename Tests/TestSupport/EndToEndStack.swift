@@ -74,8 +74,8 @@ public struct EndToEndStack: Sendable {
     }
 
     /// A collector following this stack's results topic from its beginning.
-    public func resultCollector() -> ResultCollector {
-        ResultCollector(bootstrapServers: broker.bootstrapServers, topic: resultsTopic)
+    public func resultCollector() async -> ResultCollector {
+        await ResultCollector(bootstrapServers: broker.bootstrapServers, topic: resultsTopic)
     }
 
     /// Produces `jobs` to the jobs topic keyed by `job_id`, waiting for every acknowledgement.

@@ -19,8 +19,9 @@ public actor ResultCollector {
     private var failure: (any Error)?
     private var reader: Task<Void, Never>?
 
-    /// Starts following `topic` on `bootstrapServers`.
-    public init(bootstrapServers: String, topic: String) {
+    /// Starts following `topic` on `bootstrapServers` (async: the actor is isolated from the start, so the reading
+    /// task can be stored after it captured the actor).
+    public init(bootstrapServers: String, topic: String) async {
         let tail = KafkaTopicTail(
             configuration: KafkaConfiguration(["bootstrap.servers": bootstrapServers]), topic: topic, follow: true,
             followInterval: .milliseconds(100), stallTimeout: .seconds(120))
