@@ -12,6 +12,13 @@ public enum EndToEndJobs {
         public var bytes: [UInt8]
         /// The error code of its `failed` event, nil for a valid job (which must be created exactly once).
         public var expectedErrorCode: String?
+
+        /// A job from its parts (the factories below make the usual ones).
+        public init(jobID: String, bytes: [UInt8], expectedErrorCode: String?) {
+            self.jobID = jobID
+            self.bytes = bytes
+            self.expectedErrorCode = expectedErrorCode
+        }
     }
 
     /// The ways a job can be invalid, each with its expected code; the test mixes rotate through them.

@@ -13,7 +13,7 @@ public struct KafkaTopicTail: Sendable {
     public enum Start: Hashable, Sendable {
         /// The oldest record still held.
         case beginning
-        /// The current end (the high watermark when reading starts): only records written afterwards.
+        /// The current end when reading starts: only records written afterwards.
         case end
     }
 
@@ -76,9 +76,12 @@ public struct KafkaTopicTail: Sendable {
         partition: Int32, into continuation: AsyncThrowingStream<KafkaConsumerMessage, any Error>.Continuation
     ) async throws {
         let reader = try KafkaPartitionReader(configuration: configuration, logger: logger)
-        var next: Int64 = switch start {
-        case .beginning: KafkaOffset.beginning
-        case .end: try await reader.queryWatermarks(topic: topic, partition: partition).high
+        var next = KafkaOffset.beginning
+        if start == .end {
+            // The end as fetch responses report it, skipping what is there: a queried high watermark alone can be
+            // low on some brokers (Tansu after batched writes), which would replay old records as new.
+            let high = try await reader.queryWatermarks(topic: topic, partition: partition).high
+            next = try await reader.read(topic: topic, partition: partition, from: high, stallTimeout: stallTimeout) { _ in }
         }
         while !Task.isCancelled {
             next = try await reader.read(topic: topic, partition: partition, from: next, stallTimeout: stallTimeout) { batch in
