@@ -77,24 +77,34 @@ testSupportDependencies += ["CometAPI", "CometAPISimulator"]
 
 // MARK: - AvatarWorker: the service
 
-// The I/O-free core (offset ledger, poll scheduler, capacity, task lifecycle, ledger index, configuration).
-// The integration adds Kafka, AvatarJobs, CometAPI, ServiceLifecycle and Metrics here.
+// The I/O-free core (offset ledger, poll scheduler, capacity, task lifecycle, ledger index, configuration) and the
+// integration over it: intake, poll loop, result publisher and admin server as ServiceLifecycle services.
 dependencies += [
     .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+    .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+    .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
 ]
 targets += [
     .target(
         name: "AvatarWorker",
         dependencies: [
-            .product(name: "Collections", package: "swift-collections"),
-            .product(name: "DequeModule", package: "swift-collections"),
+            "Kafka", "AvatarJobs", "CometAPI",
             .product(name: "HeapModule", package: "swift-collections"),
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            .product(name: "Hummingbird", package: "hummingbird"),
         ]
     ),
-    .testTarget(name: "AvatarWorkerTests", dependencies: ["AvatarWorker", "TestSupport"]),
+    .testTarget(name: "AvatarWorkerTests", dependencies: [
+        "AvatarWorker", "TestSupport", "Kafka", "AvatarJobs", "CometAPI", "CometAPISimulator",
+        .product(name: "AsyncHTTPClient", package: "async-http-client"),
+    ]),
 ]
-cliDependencies += ["AvatarWorker"]
+cliDependencies += ["AvatarWorker", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]
+testSupportDependencies += ["AvatarWorker"]
 
 // End-to-end tests (E2E engineer): the built `avatar-worker` binary against Tansu and the simulator; the harness
 // (WorkerProcess, ResultCollector, EndToEndStack, EndToEndJobs) lives in TestSupport.

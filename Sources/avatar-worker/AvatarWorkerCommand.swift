@@ -10,6 +10,8 @@ struct AvatarWorkerCommand: AsyncParsableCommand {
         abstract: "Turns Kafka job messages into talking-avatar videos through CometAPI's Kling Avatar API.",
         subcommands: [
             // worker (run, topics, dlq, results, submit, demo)
+            RunCommand.self,
+            TopicsCommand.self,
             // — client commands and demo (E2E)
             SubmitCommand.self,
             ResultsCommand.self,

@@ -1,3 +1,4 @@
+import CometAPI
 import Foundation
 
 extension WorkerConfiguration {
@@ -87,10 +88,11 @@ extension WorkerConfiguration {
         if let flagKeyFile {
             apiKey = try Self.readKey(file: flagKeyFile)
         } else if let environmentKey {
-            guard let key = APIKey(secret: environmentKey, origin: Self.apiKeyVariable) else {
+            do {
+                apiKey = try APIKey(environmentKey, source: Self.apiKeyVariable)
+            } catch {
                 throw .emptyAPIKey(source: Self.apiKeyVariable)
             }
-            apiKey = key
         } else if let otherKeyFile {
             apiKey = try Self.readKey(file: otherKeyFile)
         }
@@ -103,7 +105,10 @@ extension WorkerConfiguration {
         } catch {
             throw .unreadableFile(option: "api-key-file", path: path, reason: error.localizedDescription)
         }
-        guard let key = APIKey(secret: contents, origin: path) else { throw .emptyAPIKey(source: path) }
-        return key
+        do {
+            return try APIKey(contents, source: path)
+        } catch {
+            throw .emptyAPIKey(source: path)
+        }
     }
 }

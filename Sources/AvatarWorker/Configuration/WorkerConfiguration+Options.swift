@@ -32,8 +32,18 @@ extension WorkerConfiguration {
                 at: \.exactlyOnce) { try $0.boolean() },
         .stored("drain-deadline", "time shutdown may take to hand back in-flight work", default: "30s",
                 at: \.drainDeadline) { try $0.duration() },
-        .stored("max-message-bytes", "largest job message accepted (larger go to the DLQ)", default: "1048576",
+        .stored("max-message-bytes", "largest job message accepted (larger go to the DLQ)", default: "23068672",
                 at: \.maxMessageBytes) { try $0.number(in: 1024...100_000_000) },
+        .stored("worker-id", "this worker's name (events, logs, transactional.id)", default: "<host>-<pid>",
+                at: \.workerID) { try $0.text() },
+        .stored("http-host", "address of the HTTP admin server", default: "127.0.0.1",
+                at: \.httpHost) { try $0.text() },
+        .stored("query-by-external-task-id", "the API answers queries by external_task_id", default: "false",
+                at: \.queryByExternalTaskID) { try $0.boolean() },
+        .stored("commit-interval", "how often job offsets are committed (tombstones follow commits)",
+                default: "500ms", at: \.commitInterval) { try $0.duration() },
+        .stored("api-request-timeout", "timeout of one CometAPI request", default: "60s",
+                at: \.apiRequestTimeout) { try $0.duration() },
     ]
 
     private static let capacityOptions: [ConfigurationOption] = [
@@ -45,6 +55,10 @@ extension WorkerConfiguration {
                 at: \.submissionDeadline) { try $0.duration() },
         .stored("total-deadline", "default time from receipt to a result", default: "60m",
                 at: \.totalDeadline) { try $0.duration() },
+        .stored("account-probe-interval", "pause after an account error before a probe create", default: "60s",
+                at: \.accountProbeInterval) { try $0.duration() },
+        .stored("max-concurrent-creates", "create calls in flight at once (AIMD on 1303)", default: "8",
+                at: \.maxConcurrentCreates) { try $0.number(in: 1...1000) },
         .stored("ambiguous-submission",
                 "on an unknown create outcome: fail, reconcile-then-fail, resubmit (may double-bill)",
                 default: "fail", at: \.ambiguousSubmission) { input in

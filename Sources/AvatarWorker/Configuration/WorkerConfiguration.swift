@@ -1,3 +1,4 @@
+import CometAPI
 import Foundation
 
 /// Everything `avatar-worker run` can be told, with the defaults it runs with when told nothing.
@@ -40,8 +41,23 @@ public struct WorkerConfiguration: Sendable, Hashable {
     public var exactlyOnce = false
     /// How long shutdown may take to hand back in-flight work before it stops anyway.
     public var drainDeadline: Duration = .seconds(30)
-    /// Largest job message accepted; larger ones go to the DLQ.
-    public var maxMessageBytes = 1_048_576
+    /// Largest job message accepted; larger ones go to the DLQ. The default is the job contract's 22 MiB, which
+    /// fits a 10 MB image in base64 plus a sound file.
+    public var maxMessageBytes = 22 * 1024 * 1024
+    /// This worker's name in events, logs and its transactional id (stable across restarts where EOS is used).
+    public var workerID = WorkerConfiguration.defaultWorkerID
+    /// Address the HTTP admin server listens on.
+    public var httpHost = "127.0.0.1"
+    /// Whether the API answers queries by `external_task_id` (reconciliation of ambiguous creates).
+    public var queryByExternalTaskID = false
+    /// How often stored job offsets are committed (and ledger tombstones written behind them).
+    public var commitInterval: Duration = .milliseconds(500)
+    /// How long submissions pause after an account error (1100–1102) before one probe create is tried.
+    public var accountProbeInterval: Duration = .seconds(60)
+    /// Create calls in flight at once, process-wide (an AIMD limiter shrinks it on 1303).
+    public var maxConcurrentCreates = 8
+    /// Per-request timeout of CometAPI calls.
+    public var apiRequestTimeout: Duration = .seconds(60)
     /// librdkafka properties passed through as they are (`kafka.<property>`), overriding the worker's own.
     public var kafka: [String: String] = [:]
     /// File holding the API key, when it does not come from `COMETAPI_KEY`.
@@ -51,6 +67,11 @@ public struct WorkerConfiguration: Sendable, Hashable {
 
     /// The defaults.
     public init() {}
+
+    /// `<host>-<pid>`: unique per process; pass `--worker-id` for a name that survives restarts.
+    public static var defaultWorkerID: String {
+        "\(ProcessInfo.processInfo.hostName.split(separator: ".").first.map(String.init) ?? "worker")-\(getpid())"
+    }
 
     /// The API key, or `ConfigurationError.missingAPIKey` (for modes that talk to the real API).
     public func requireAPIKey() throws(ConfigurationError) -> APIKey {

@@ -6,7 +6,7 @@ import Foundation
 /// ``authorizationHeaderValue``, which the client puts into the `Authorization` header of requests to the configured
 /// base URL and nowhere else. ``redact(_:)`` scrubs the secret out of any text (server messages, body excerpts) before
 /// it reaches an error or a log line.
-public struct APIKey: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+public struct APIKey: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
     /// The environment variable ``fromEnvironment(_:environment:)`` reads by default.
     public static let defaultEnvironmentVariable = "COMETAPI_KEY"
 

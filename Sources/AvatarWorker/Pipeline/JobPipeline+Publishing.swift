@@ -1,0 +1,117 @@
+import Foundation
+import Kafka
+
+/// The result publisher's side of the pipeline: queued writes out, acks in, and which offsets are committed.
+extension JobPipeline {
+    /// Everything queued for writing (at-least-once mode); publications of revoked partitions are dropped.
+    func takePublications() -> [Publication] {
+        state.withLock { state in
+            defer { state.publications = [] }
+            return state.publications.filter { state.owns($0.partition, epoch: $0.epoch) }
+        }
+    }
+
+    /// A publication was acked: the job moves on (its tombstone waits for the commit), or an unreadable or invalid
+    /// message's offset becomes durable.
+    func published(_ publication: Publication) {
+        if let type = publication.resultType { metrics.resultPublished(type: type) }
+        if let jobID = publication.jobID {
+            failpoints.reached(.afterResult)
+            handle(.resultPublished, jobID: jobID, epoch: publication.epoch)
+        } else if let offset = publication.directOffset {
+            state.withLock { state in
+                guard state.offsets.markDurable(
+                    offset: offset, partition: publication.partition, epoch: publication.epoch) != nil
+                else { return }
+                storeAdvancedOffset(of: publication.partition, state: &state)
+            }
+        }
+    }
+
+    /// A publication could not be written: queue it again (unless its partition moved on).
+    func publicationFailed(_ publication: Publication) {
+        state.withLock { state in
+            if state.owns(publication.partition, epoch: publication.epoch) { state.publications.append(publication) }
+        }
+    }
+
+    /// The offsets stored since the last commit, or nil when there is nothing new to commit.
+    func uncommittedStores() -> [Int32: Int64]? {
+        state.withLock { state in
+            let fresh = state.stored.filter { entry in state.committed[entry.key].map { $0 < entry.value } ?? true }
+            return fresh.isEmpty ? nil : fresh
+        }
+    }
+
+    /// `offsets` (taken before a successful commit) are committed now.
+    func committed(_ offsets: [Int32: Int64]) {
+        state.withLock { state in
+            for (partition, offset) in offsets where state.offsets.epoch(of: partition) != nil {
+                state.committed[partition] = max(state.committed[partition] ?? offset, offset)
+            }
+        }
+    }
+
+    /// The tombstones whose job offset is committed; the rest stay queued, those of revoked partitions are dropped.
+    func takeCoveredTombstones() -> [PendingTombstone] {
+        state.withLock { state in
+            var covered: [PendingTombstone] = []
+            var waiting: [PendingTombstone] = []
+            for tombstone in state.tombstones where state.owns(tombstone.partition, epoch: tombstone.epoch) {
+                if let committed = state.committed[tombstone.partition], committed > tombstone.jobOffset {
+                    covered.append(tombstone)
+                } else {
+                    waiting.append(tombstone)
+                }
+            }
+            state.tombstones = waiting
+            return covered
+        }
+    }
+
+    /// A tombstone was acked: the job is finished.
+    func tombstoneWritten(_ tombstone: PendingTombstone) {
+        handle(.tombstoneRecorded, jobID: tombstone.jobID, epoch: tombstone.epoch)
+    }
+
+    /// A tombstone could not be written: queue it again.
+    func tombstoneFailed(_ tombstone: PendingTombstone) {
+        state.withLock { state in
+            if state.owns(tombstone.partition, epoch: tombstone.epoch) { state.tombstones.append(tombstone) }
+        }
+    }
+
+    /// Shutdown: waits until no create call is in flight (their `submitted` records are written), or `deadline`.
+    func drain(deadline: ContinuousClock.Instant) async {
+        state.withLock { $0.draining = true }
+        while state.withLock({ $0.createsInFlight > 0 }) && ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
+    /// Whether the worker holds an assignment and every restore finished.
+    var isReady: Bool {
+        state.withLock { !$0.offsets.partitions.isEmpty && $0.restoring.isEmpty && !$0.draining }
+    }
+
+    /// What `/status` shows.
+    func status() -> WorkerStatus {
+        state.withLock { state in
+            WorkerStatus(
+                workerID: configuration.workerID,
+                ready: !state.offsets.partitions.isEmpty && state.restoring.isEmpty,
+                exactlyOnce: configuration.exactlyOnce,
+                partitions: state.offsets.partitions.map { partition in
+                    WorkerStatus.Partition(
+                        partition: partition, epoch: state.kafkaEpochs[partition] ?? 0,
+                        restoring: state.restoring.contains(partition),
+                        tasksInFlight: state.capacity.inFlight(of: partition) ?? 0,
+                        inFlightLimit: state.capacity.limit(of: partition) ?? 0,
+                        pausedForCapacity: state.capacity.isPausedByUs(partition),
+                        committedOffset: state.committed[partition], storedOffset: state.stored[partition])
+                },
+                jobsTracked: state.jobs.count, pendingPublications: state.publications.count,
+                pendingTombstones: state.tombstones.count)
+        }
+    }
+}

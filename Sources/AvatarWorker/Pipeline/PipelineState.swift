@@ -1,0 +1,57 @@
+import AvatarJobs
+import Foundation
+
+/// Everything the pipeline knows, guarded by one lock in `JobPipeline`: per-partition offsets and capacity, the
+/// tracked jobs, and the writes waiting for the result publisher.
+///
+/// Only value types live here, so every change is a synchronous step under the lock (the consumer's rebalance
+/// handler, which must not suspend, changes it too); I/O is described as `PipelineEffect`s and performed after the
+/// lock is released.
+struct PipelineState: Sendable {
+    /// Which received job offsets have a durable fate, per owned partition and epoch.
+    var offsets = PartitionOffsets()
+    /// The fleet cap's share of each owned partition, with AIMD.
+    var capacity: InFlightCapacity
+    /// The consumer's epoch of each owned partition (for `storeOffset(…, epoch:)`).
+    var kafkaEpochs: [Int32: UInt64] = [:]
+    /// Partitions whose ledger is being restored (held paused; not ready).
+    var restoring: Set<Int32> = []
+    /// Valid jobs from `submitting` to tombstone, by job id.
+    var jobs: [String: TrackedJob] = [:]
+    /// The job of each polled task, by task id.
+    var taskJobs: [String: String] = [:]
+    /// Results and DLQ entries waiting to be written.
+    var publications: [Publication] = []
+    /// Tombstones waiting for their job offset to be committed.
+    var tombstones: [PendingTombstone] = []
+    /// The last offset stored per partition (at-least-once mode).
+    var stored: [Int32: Int64] = [:]
+    /// The last offset known committed per partition.
+    var committed: [Int32: Int64] = [:]
+    /// Create calls in flight (shutdown waits for them to write their `submitted` records).
+    var createsInFlight = 0
+    /// Whether shutdown began: no new job is taken.
+    var draining = false
+
+    init(capacity: InFlightCapacity) {
+        self.capacity = capacity
+    }
+
+    /// Whether `epoch` is still the current assignment of `partition`.
+    func owns(_ partition: Int32, epoch: AssignmentEpoch) -> Bool {
+        offsets.epoch(of: partition) == epoch
+    }
+
+    /// The tracked job `jobID` if it belongs to the assignment `epoch`.
+    func job(_ jobID: String, epoch: AssignmentEpoch) -> TrackedJob? {
+        guard let job = jobs[jobID], job.epoch == epoch else { return nil }
+        return job
+    }
+
+    /// Tasks in flight per owned partition, for `/status` and the gauge.
+    var inFlightByPartition: [Int32: Int] {
+        var result: [Int32: Int] = [:]
+        for partition in offsets.partitions { result[partition] = capacity.inFlight(of: partition) ?? 0 }
+        return result
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import ServiceLifecycle
+
+/// The HTTP admin server: health, readiness, Prometheus metrics, status, and the Kling callback endpoint.
+///
+/// `GET /healthz` answers 200 while the process runs; `GET /readyz` 200 once the worker holds an assignment and
+/// every restore finished (503 before and while draining); `GET /metrics` the Prometheus text; `GET /status` JSON
+/// (`WorkerStatus`); `POST /callbacks/kling` takes a Kling callback (body capped at 64 KiB), makes its task due for
+/// an immediate poll and answers 200 at once (the poll, not the callback, decides the task's fate).
+enum AdminServer {
+    /// Largest callback body read.
+    static let maximumCallbackBytes = 64 * 1024
+
+    /// The server as a `Service`; `onListening` gets the bound port.
+    static func make(
+        host: String, port: Int, pipeline: JobPipeline, metrics: WorkerMetrics, logger: Logger,
+        onListening: @escaping @Sendable (Int) async -> Void
+    ) -> some Service {
+        let router = Router()
+        router.get("/healthz") { _, _ in "ok\n" }
+        router.get("/readyz") { _, _ -> Response in
+            let ready = pipeline.isReady
+            return text(ready ? "ready\n" : "not ready\n", status: ready ? .ok : .serviceUnavailable)
+        }
+        router.get("/metrics") { _, _ -> Response in
+            text(metrics.render(), status: .ok, contentType: "text/plain; version=0.0.4")
+        }
+        router.get("/status") { _, _ -> Response in
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            let body = (try? encoder.encode(pipeline.status())) ?? Data("{}".utf8)
+            return text(String(decoding: body, as: UTF8.self), status: .ok, contentType: "application/json")
+        }
+        router.post("/callbacks/kling") { request, _ -> Response in
+            guard let body = try? await request.body.collect(upTo: maximumCallbackBytes) else {
+                return text("callback body too large or unreadable\n", status: .contentTooLarge)
+            }
+            guard let taskID = callbackTaskID(Array(buffer: body)) else {
+                return text("no task_id in callback\n", status: .badRequest)
+            }
+            let known = await pipeline.callbackArrived(taskID: taskID)
+            return text(known ? "ok\n" : "unknown task\n", status: .ok)
+        }
+        return Application(
+            router: router,
+            configuration: .init(address: .hostname(host, port: port), serverName: "avatar-worker"),
+            onServerRunning: { channel in await onListening(channel.localAddress?.port ?? port) },
+            logger: logger)
+    }
+
+    /// The task id of a Kling callback: `task_id` at the top level or under `data`.
+    static func callbackTaskID(_ body: [UInt8]) -> String? {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any] else { return nil }
+        if let taskID = object["task_id"] as? String { return taskID }
+        if let data = object["data"] as? [String: Any], let taskID = data["task_id"] as? String { return taskID }
+        return nil
+    }
+
+    private static func text(_ body: String, status: HTTPResponse.Status, contentType: String = "text/plain") -> Response {
+        Response(
+            status: status, headers: [.contentType: contentType],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: body)))
+    }
+}

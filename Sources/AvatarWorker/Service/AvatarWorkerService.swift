@@ -1,0 +1,119 @@
+import AvatarJobs
+import CometAPI
+import Foundation
+import Kafka
+import Logging
+import ServiceLifecycle
+import Synchronization
+import UnixSignals
+
+/// The whole worker, runnable in-process: `avatar-worker run` and the tests start it the same way.
+///
+/// `run(onReady:)` checks the topics, builds the Kafka clients and the CometAPI client, subscribes, and runs one
+/// `ServiceGroup` of the admin server, the Kafka health watch, the result publisher, the poll loop and the intake,
+/// which owns SIGTERM/SIGINT. Graceful shutdown goes in reverse order: intake stops taking jobs and waits (up to the
+/// drain deadline) for creates in flight to record `submitted`; polling stops (tasks stay in the ledger); the
+/// publisher writes what is queued and commits; then the consumer leaves the group (final offsets stored in the
+/// revocation) and the producers flush. `shutdown()` starts the same sequence without a signal.
+public final class AvatarWorkerService: Sendable {
+    /// What the worker reports once it listens and is subscribed (the contract's `ready` line).
+    public struct Ready: Sendable, Codable, Equatable {
+        /// Always `ready`.
+        public var event = "ready"
+        /// The admin server's port.
+        public var httpPort: Int
+        /// The worker's id.
+        public var workerID: String
+        /// The process id.
+        public var pid: Int32
+
+        enum CodingKeys: String, CodingKey {
+            case event, pid
+            case httpPort = "http_port", workerID = "worker_id"
+        }
+    }
+
+    /// The configuration the worker runs with.
+    public let configuration: WorkerConfiguration
+    /// This worker's metrics (rendered by `/metrics`).
+    public let metrics = WorkerMetrics()
+    private let failpoints: Failpoints
+    private let logger: Logger
+    private let signals: [UnixSignal]
+    private let group = Mutex<ServiceGroup?>(nil)
+    private let stopRequested = Mutex(false)
+
+    /// A worker; `handleSignals: false` leaves SIGTERM/SIGINT alone (for workers embedded in tests).
+    public init(
+        configuration: WorkerConfiguration, failpoints: Failpoints = Failpoints(), handleSignals: Bool = true,
+        logger: Logger
+    ) {
+        self.configuration = configuration
+        self.failpoints = failpoints
+        self.logger = logger
+        self.signals = handleSignals ? [.sigterm, .sigint] : []
+    }
+
+    /// Runs until graceful shutdown (a signal or `shutdown()`) or a fatal error.
+    ///
+    /// - Throws: `WorkerStartupError`, `ConfigurationError` (no API key), `KafkaError` or an unsupported librdkafka
+    ///   before start; a fatal Kafka error while running.
+    public func run(onReady: @escaping @Sendable (Ready) -> Void = { _ in }) async throws {
+        let clients = try await WorkerClients.make(configuration: configuration, logger: logger)
+        let capacity: InFlightCapacity
+        do {
+            capacity = try InFlightCapacity(fleetCap: configuration.fleetInFlightCap, partitionCount: clients.jobsPartitions)
+        } catch {
+            throw WorkerStartupError.capacity(error.description)
+        }
+        let scheduler = PollScheduler(
+            clock: ContinuousClock(), policy: configuration.pollPolicy, limits: configuration.pollLimits)
+        let pipeline = JobPipeline(
+            configuration: configuration, capacity: capacity, consumer: clients.consumer,
+            ledgerProducer: clients.ledgerProducer, client: clients.api, scheduler: scheduler,
+            readerConfiguration: clients.readerConfiguration, failpoints: failpoints, metrics: metrics, logger: logger)
+        try clients.consumer.subscribe(topics: [configuration.jobsTopic]) { pipeline.rebalanced($0) }
+        let workerID = configuration.workerID
+        let admin = AdminServer.make(
+            host: configuration.httpHost, port: configuration.httpPort, pipeline: pipeline, metrics: metrics,
+            logger: logger
+        ) { port in
+            onReady(Ready(httpPort: port, workerID: workerID, pid: getpid()))
+        }
+        let services: [any Service] = [
+            admin,
+            KafkaHealthService(streams: clients.eventStreams, logger: logger),
+            ResultPublisher(
+                pipeline: pipeline, producer: clients.resultProducer, consumer: clients.consumer,
+                interval: configuration.commitInterval, logger: logger),
+            PollService(pipeline: pipeline, scheduler: scheduler),
+            IntakeService(
+                pipeline: pipeline, consumer: clients.consumer, drainDeadline: configuration.drainDeadline, logger: logger),
+        ]
+        var groupConfiguration = ServiceGroupConfiguration(services: services, logger: logger)
+        groupConfiguration.gracefulShutdownSignals = signals
+        groupConfiguration.maximumGracefulShutdownDuration = configuration.drainDeadline + .seconds(10)
+        let serviceGroup = ServiceGroup(configuration: groupConfiguration)
+        let stopEarly = group.withLock { group in
+            group = serviceGroup
+            return stopRequested.withLock { $0 }
+        }
+        if stopEarly { await serviceGroup.triggerGracefulShutdown() }
+        do {
+            try await serviceGroup.run()
+        } catch {
+            await clients.close(logger: logger)
+            throw error
+        }
+        await clients.close(logger: logger)
+    }
+
+    /// Starts graceful shutdown, as SIGTERM would (also before `run` got going).
+    public func shutdown() async {
+        let current = group.withLock { group in
+            stopRequested.withLock { $0 = true }
+            return group
+        }
+        await current?.triggerGracefulShutdown()
+    }
+}

@@ -1,0 +1,47 @@
+import Kafka
+import Logging
+import ServiceLifecycle
+
+/// The consumer loop: hands every job message to the pipeline until graceful shutdown, then drains.
+///
+/// On shutdown it stops taking messages (records fetched but not handed over are never stored, so the group delivers
+/// them again) and waits up to the drain deadline for create calls in flight to answer and write their `submitted`
+/// records; a create still unanswered then is left to the next owner, who finds its `submitting` record.
+struct IntakeService: Service {
+    let pipeline: JobPipeline
+    let consumer: KafkaConsumer
+    let drainDeadline: Duration
+    let logger: Logger
+
+    func run() async throws {
+        do {
+            for try await message in consumer.messages.cancelOnGracefulShutdown() {
+                pipeline.receive(message)
+            }
+        } catch is CancellationError {
+            logger.debug("intake cancelled")
+        }
+        await pipeline.drain(deadline: ContinuousClock.now.advanced(by: drainDeadline))
+    }
+}
+
+/// The poll loop: polls every task the scheduler yields, each in its own child task (the scheduler bounds how many
+/// run at once and how fast), until graceful shutdown. Tasks stay in the ledger, so the next owner polls them on.
+struct PollService: Service {
+    let pipeline: JobPipeline
+    let scheduler: PollScheduler<ContinuousClock>
+
+    func run() async throws {
+        await withDiscardingTaskGroup { group in
+            for await event in scheduler.events.cancelOnGracefulShutdown() {
+                switch event {
+                case .poll(let due):
+                    group.addTask { await pipeline.poll(due) }
+                case .deadlineExceeded(let due):
+                    pipeline.deadlineExceeded(due)
+                }
+            }
+        }
+        await scheduler.shutdown()
+    }
+}

@@ -1,0 +1,94 @@
+import CometAPI
+import Foundation
+import Kafka
+import Logging
+
+/// The worker's Kafka and CometAPI clients, made and checked at start-up, closed in order at the end.
+struct WorkerClients: Sendable {
+    let consumer: KafkaConsumer
+    /// Idempotent producer for ledger records (and, in at-least-once mode, results, DLQ entries and tombstones).
+    let ledgerProducer: KafkaProducer
+    /// The producer of results: `ledgerProducer`, or a transactional one in exactly-once mode.
+    let resultProducer: KafkaProducer
+    let api: CometAPIClient
+    let readerConfiguration: KafkaConfiguration
+    let jobsPartitions: Int
+
+    var eventStreams: [AsyncStream<KafkaClientEvent>] {
+        var streams = [consumer.events, ledgerProducer.events]
+        if resultProducer !== ledgerProducer { streams.append(resultProducer.events) }
+        return streams
+    }
+
+    static func make(configuration: WorkerConfiguration, logger: Logger) async throws -> WorkerClients {
+        let overrides = configuration.kafka
+        let base = KafkaConfiguration(["bootstrap.servers": configuration.brokers, "client.id": configuration.workerID])
+        let jobsPartitions = try await checkTopics(configuration, admin: KafkaAdmin(configuration: base.merging(overrides)))
+        var consumerConfiguration = KafkaConfiguration.consumer(
+            bootstrapServers: configuration.brokers, groupID: configuration.group)
+        consumerConfiguration.clientID = configuration.workerID
+        if configuration.exactlyOnce {
+            // Offsets are committed by transactions only; nothing may be auto-committed behind their back.
+            consumerConfiguration["enable.auto.commit"] = "false"
+        }
+        let consumer = try KafkaConsumer(configuration: consumerConfiguration.merging(overrides), logger: logger)
+        var producerConfiguration = KafkaConfiguration.producer(bootstrapServers: configuration.brokers)
+        producerConfiguration.clientID = configuration.workerID
+        producerConfiguration["message.max.bytes"] = String(configuration.maxMessageBytes + 1 << 20)
+        let ledgerProducer = try KafkaProducer(configuration: producerConfiguration.merging(overrides), logger: logger)
+        var resultProducer = ledgerProducer
+        if configuration.exactlyOnce {
+            var transactional = producerConfiguration
+            transactional.transactionalID = "avatar-worker-\(configuration.group)-\(configuration.workerID)"
+            resultProducer = try KafkaProducer(configuration: transactional.merging(overrides), logger: logger)
+        }
+        let apiKey = try configuration.requireAPIKey()
+        var apiConfiguration = CometAPIConfiguration(
+            apiKey: apiKey, baseURL: configuration.apiBaseURL,
+            supportsQueryByExternalTaskID: configuration.queryByExternalTaskID)
+        apiConfiguration.requestTimeout = configuration.apiRequestTimeout
+        apiConfiguration.maximumConnections = max(16, configuration.pollLimits.maxConcurrentPolls + configuration.maxConcurrentCreates)
+        let api: CometAPIClient
+        do {
+            api = try CometAPIClient(configuration: apiConfiguration, logger: logger)
+        } catch {
+            throw WorkerStartupError.apiClient(error.description)
+        }
+        return WorkerClients(
+            consumer: consumer, ledgerProducer: ledgerProducer, resultProducer: resultProducer, api: api,
+            readerConfiguration: base.merging(overrides), jobsPartitions: jobsPartitions)
+    }
+
+    /// Checks that the four topics exist and that the tasks topic matches the jobs topic; returns the partition count.
+    private static func checkTopics(_ configuration: WorkerConfiguration, admin: KafkaAdmin) async throws -> Int {
+        func count(_ option: String, _ topic: String) async throws -> Int {
+            do {
+                return try await admin.partitionCount(of: topic)
+            } catch {
+                throw WorkerStartupError.missingTopic(option: option, topic: topic, reason: error.description)
+            }
+        }
+        let jobs = try await count("jobs-topic", configuration.jobsTopic)
+        let tasks = try await count("tasks-topic", configuration.tasksTopic)
+        _ = try await count("results-topic", configuration.resultsTopic)
+        _ = try await count("dlq-topic", configuration.dlqTopic)
+        guard jobs == tasks else {
+            throw WorkerStartupError.partitionMismatch(
+                jobsTopic: configuration.jobsTopic, jobs: jobs, tasksTopic: configuration.tasksTopic, tasks: tasks)
+        }
+        return configuration.jobsPartitions ?? jobs
+    }
+
+    /// Leaves the group (the last revocation stores final offsets and the close commits them), flushes the
+    /// producers and closes the API client.
+    func close(logger: Logger) async {
+        await consumer.close()
+        await resultProducer.close(timeout: .seconds(10))
+        if resultProducer !== ledgerProducer { await ledgerProducer.close(timeout: .seconds(10)) }
+        do {
+            try await api.shutdown()
+        } catch {
+            logger.debug("API client shutdown", metadata: ["error": "\(error)"])
+        }
+    }
+}

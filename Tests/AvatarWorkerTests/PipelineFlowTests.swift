@@ -1,0 +1,55 @@
+import AvatarJobs
+import AvatarWorker
+import CometAPISimulator
+import Foundation
+import Kafka
+import Testing
+import TestSupport
+
+/// Whole job flows through an in-process worker against Tansu and the simulator.
+@Suite("Job flow through an in-process worker", .serialized)
+struct PipelineFlowTests {
+    @Test("valid → succeeded event and tombstone; invalid → failed with its code; unreadable → DLQ (+ failed)")
+    func happyPathRejectionsAndDeadLetters() async throws {
+        try await withEmbeddedBroker { broker in
+            try await withSimulator(SimulatorConfiguration(taskSeconds: 0.3...0.5, mediaChecks: .sizeOnly)) { simulator in
+                let topics = try await WorkerTopics.create(on: broker)
+                let configuration = try testWorkerConfiguration(broker: broker, simulator: simulator, topics: topics)
+                try await withWorker(configuration) { worker in
+                    #expect(worker.ready.httpPort > 0)
+                    try await produceJobs([
+                        ("ok-1", sampleJob("ok-1", extra: #","metadata":{"order":7}"#)),
+                        ("bad-1", Array(#"{"job_id":"bad-1","image":"ftp://x/y.png","audio_id":"a"}"#.utf8)),
+                        ("junk", Array("not json".utf8)),
+                        ("broken", Array(#"{"job_id":"rescued-1","image": tru"#.utf8)),
+                        (nil, nil),
+                    ], to: topics.jobs, broker: broker)
+                    let results = try resultEvents(try await waitForRecords(3, topic: topics.results, broker: broker))
+                    let byJob = Dictionary(results.map { ($0.jobID, $0) }, uniquingKeysWith: { first, _ in first })
+                    #expect(byJob["ok-1"]?.type == .succeeded)
+                    #expect(byJob["ok-1"]?.videos?.isEmpty == false)
+                    #expect(byJob["ok-1"]?.metadata?["order"] == .integer(7))
+                    #expect(byJob["bad-1"]?.type == .failed)
+                    #expect(byJob["bad-1"]?.error?.code == "url.unsupported_scheme")
+                    #expect(byJob["rescued-1"]?.error?.code == "job.not_json")
+                    let dead = try await waitForRecords(3, topic: topics.dlq, broker: broker)
+                    #expect(Set(dead.compactMap { $0.header("error-code")?.text })
+                        == ["job.not_json", "job.tombstone"])
+                    #expect(dead.allSatisfy { $0.header("original-topic")?.text == topics.jobs })
+                    #expect(dead.first { $0.keyText == "junk" }?.valueText == "not json")
+                    let records = try await waitForRecords(3, topic: topics.results, broker: broker)
+                    let succeeded = try #require(records.first { $0.keyText == "ok-1" })
+                    #expect(succeeded.header("event-type")?.text == "succeeded")
+                    #expect(succeeded.header("content-type")?.text == "application/json")
+                    #expect(succeeded.header("traceparent")?.text?.hasPrefix("00-0af7651916cd43dd") == true)
+                    let ledger = try await waitForRecords(3, topic: topics.tasks, broker: broker)
+                    #expect(ledger.map { $0.value == nil } == [false, false, true])
+                    #expect(simulator.stats().createsTotal == 1)
+                    let metrics = worker.service.metrics.render()
+                    #expect(metrics.contains("avatar_tasks_created_total 1"))
+                    #expect(metrics.contains("avatar_dlq_messages_total 3"))
+                }
+            }
+        }
+    }
+}
