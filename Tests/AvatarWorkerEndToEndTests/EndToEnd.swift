@@ -9,4 +9,4 @@ enum EndToEnd {}
 
 /// Flags that make a restarted or second worker settle an unknown create outcome by asking the API (the simulator
 /// answers queries by `external_task_id` when started with it) instead of failing the job.
-let reconcilingWorker = ["--query-by-external-task-id", "--ambiguous-submission", "reconcile-then-fail"]
+let reconcilingWorker = ["--query-by-external-task-id", "true", "--ambiguous-submission", "reconcile-then-fail"]
