@@ -53,7 +53,7 @@ extension WorkerConfiguration {
         let configFileVariable = prefix + ConfigurationOption.environmentSuffix(of: configFileOption)
         var layer: Layer = []
         for (variable, value) in environment.sorted(by: { $0.key < $1.key }) where variable.hasPrefix(prefix) {
-            guard variable != configFileVariable else { continue }
+            guard variable != configFileVariable, variable != Failpoints.environmentVariable else { continue }
             if variable.hasPrefix(kafkaPrefix) {
                 let property = variable.dropFirst(kafkaPrefix.count).lowercased()
                     .replacingOccurrences(of: "_", with: ".")
