@@ -72,13 +72,15 @@ public final class WorkerProcess: Sendable {
     }
 
     /// Starts `avatar-worker run` with `arguments`, `COMETAPI_KEY` set to a test key, optionally a failpoint
-    /// (`AVATAR_WORKER_FAILPOINT`), and waits for its ready line.
+    /// (`AVATAR_WORKER_FAILPOINT`), no other inherited `AVATAR_WORKER_*` variable, and waits for its ready line.
     /// - Throws: ``ChildProcess/Failure`` when it ends or stays silent past `readyTimeout` (with its stderr).
     public static func start(
         _ arguments: [String], failpoint: String? = nil, environment: [String: String] = [:],
         readyTimeout: Duration = .seconds(60)
     ) async throws -> WorkerProcess {
-        var variables = ProcessInfo.processInfo.environment
+        // The worker reads every AVATAR_WORKER_* variable as an option and refuses unknown ones; none of the test
+        // runner's (AVATAR_WORKER_TANSU, AVATAR_WORKER_BINARY, stray settings) may leak into the worker under test.
+        var variables = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("AVATAR_WORKER_") }
         variables["COMETAPI_KEY"] = "test-key-0123456789"
         variables["AVATAR_WORKER_FAILPOINT"] = failpoint
         variables.merge(environment) { _, new in new }
