@@ -26,9 +26,7 @@ extension EndToEnd {
                 try await collector.waitForTerminalEvents(of: ids, within: .seconds(90))
                 try await collector.waitForQuiet(.seconds(2))
 
-                #expect(await collector.contractViolations(for: ids) == [])
-                #expect(await collector.outcomeViolations(for: jobs) == [])
-                #expect(stack.creationViolations(validCount: jobs.filter { $0.expectedErrorCode == nil }.count) == [])
+                try await expectSettled(jobs, collector: collector, stack: stack)
                 #expect(await successor.terminate(within: .seconds(15)) == .exited(0))
             }
         }
@@ -48,8 +46,10 @@ extension EndToEnd {
                 try await collector.waitForTerminalEvents(of: ids, within: .seconds(90))
                 try await collector.waitForQuiet(.seconds(2))
 
-                #expect(await collector.contractViolations(for: ids) == [])
-                #expect(await collector.outcomeViolations(for: jobs, allowedFailures: ["submission.ambiguous"]) == [])
+                let contract = await collector.contractViolations(for: ids)
+                #expect(contract == [])
+                let outcomes = await collector.outcomeViolations(for: jobs, allowedFailures: ["submission.ambiguous"])
+                #expect(outcomes == [])
                 let ambiguous = await collector.terminalEvents().values.compactMap(\.first)
                     .filter { $0.error?.code == "submission.ambiguous" }
                 #expect(!ambiguous.isEmpty, "the job whose create answered before the crash must fail as ambiguous")

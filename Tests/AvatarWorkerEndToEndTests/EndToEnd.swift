@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 
 /// The end-to-end suites: the built `avatar-worker run` against Tansu and the CometAPI simulator.
@@ -10,3 +11,23 @@ enum EndToEnd {}
 /// Flags that make a restarted or second worker settle an unknown create outcome by asking the API (the simulator
 /// answers queries by `external_task_id` when started with it) instead of failing the job.
 let reconcilingWorker = ["--query-by-external-task-id", "true", "--ambiguous-submission", "reconcile-then-fail"]
+
+/// The outcome every disruption test demands under `reconcile-then-fail`: each job has exactly one terminal event
+/// (duplicates only as copies), invalid jobs fail with their code, valid jobs succeed — or fail as
+/// `submission.ambiguous` only when the API has no task for them (the create never arrived, nothing was paid) — and
+/// every task the API holds was created once and belongs to a job that succeeded.
+func expectSettled(
+    _ jobs: [EndToEndJobs.Job], collector: ResultCollector, stack: EndToEndStack,
+    sourceLocation: SourceLocation = #_sourceLocation
+) async throws {
+    let ids = Set(jobs.map(\.jobID))
+    let contract = await collector.contractViolations(for: ids)
+    #expect(contract == [], sourceLocation: sourceLocation)
+    let outcomes = await collector.outcomeViolations(for: jobs, allowedFailures: ["submission.ambiguous"])
+    #expect(outcomes == [], sourceLocation: sourceLocation)
+    let created = stack.simulator.stats().createsByExternalTaskID
+    let unreconciled = await collector.unreconciledViolations(for: jobs, created: created)
+    #expect(unreconciled == [], sourceLocation: sourceLocation)
+    let succeeded = await collector.succeededCount(of: jobs)
+    #expect(stack.creationViolations(validCount: succeeded) == [], sourceLocation: sourceLocation)
+}

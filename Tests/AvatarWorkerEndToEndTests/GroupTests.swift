@@ -25,9 +25,7 @@ extension EndToEnd {
                 try await collector.waitForTerminalEvents(of: ids, within: .seconds(120))
                 try await collector.waitForQuiet(.seconds(2))
 
-                #expect(await collector.contractViolations(for: ids) == [])
-                #expect(await collector.outcomeViolations(for: jobs) == [])
-                #expect(stack.creationViolations(validCount: jobs.filter { $0.expectedErrorCode == nil }.count) == [])
+                try await expectSettled(jobs, collector: collector, stack: stack)
                 #expect(survivor.process.exit == nil, "the survivor must still run: \(survivor.logTail())")
                 #expect(await survivor.terminate(within: .seconds(15)) == .exited(0))
             }
@@ -58,8 +56,10 @@ extension EndToEnd {
                 try await collector.waitForTerminalEvents(of: ids, within: .seconds(90))
                 try await collector.waitForQuiet(.seconds(2))
 
-                #expect(await collector.contractViolations(for: ids) == [])
-                #expect(await collector.outcomeViolations(for: jobs) == [])
+                let contract = await collector.contractViolations(for: ids)
+                #expect(contract == [])
+                let outcomes = await collector.outcomeViolations(for: jobs)
+                #expect(outcomes == [])
                 #expect(stack.creationViolations(validCount: jobs.count) == [])
                 #expect(stack.simulator.stats().duplicateExternalTaskIDRejections == 0, "a handed-over task was resubmitted")
                 #expect(await second.terminate(within: .seconds(15)) == .exited(0))

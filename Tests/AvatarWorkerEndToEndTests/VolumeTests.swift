@@ -24,8 +24,10 @@ extension EndToEnd {
                 try await collector.waitForTerminalEvents(of: ids, within: .seconds(180))
                 try await collector.waitForQuiet(.seconds(2))
 
-                #expect(await collector.contractViolations(for: ids) == [])
-                #expect(await collector.outcomeViolations(for: jobs) == [])
+                let contract = await collector.contractViolations(for: ids)
+                #expect(contract == [])
+                let outcomes = await collector.outcomeViolations(for: jobs)
+                #expect(outcomes == [])
                 #expect(stack.creationViolations(validCount: jobs.filter { $0.expectedErrorCode == nil }.count) == [])
                 let brokenOutcomes = await collector.terminalEvents().filter { $0.key.contains("-broken-") }
                 #expect(brokenOutcomes.values.allSatisfy { $0.allSatisfy { $0.error?.code == "job.not_json" } })

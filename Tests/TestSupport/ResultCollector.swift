@@ -118,6 +118,24 @@ public actor ResultCollector {
         }
     }
 
+    /// Jobs failed as `submission.ambiguous` although the API holds their task: reconciling by `external_task_id`
+    /// must adopt such a task (it is paid for) rather than fail the job. `created` is the simulator's
+    /// `creates_by_external_task_id`; an event without `external_task_id` is matched by the derived first-attempt id.
+    public func unreconciledViolations(for jobs: [EndToEndJobs.Job], created: [String: Int]) -> [String] {
+        let terminal = terminalEvents()
+        return jobs.compactMap { job -> String? in
+            guard let event = terminal[job.jobID]?.first, event.error?.code == "submission.ambiguous" else { return nil }
+            let externalID = event.externalTaskID ?? StableIdentifiers.externalTaskID(jobID: job.jobID, attempt: 1)
+            return created[externalID] == nil ? nil : "\(job.jobID): failed submission.ambiguous but task \(externalID) exists"
+        }
+    }
+
+    /// How many of `jobs` succeeded (each such job must have been created exactly once).
+    public func succeededCount(of jobs: [EndToEndJobs.Job]) -> Int {
+        let terminal = terminalEvents()
+        return jobs.filter { terminal[$0.jobID]?.first?.type == .succeeded }.count
+    }
+
     private func add(_ record: KafkaConsumerMessage) {
         guard let value = record.value, let event = try? ContractCoding.decodeEvent(value) else {
             unreadable.append(record)
