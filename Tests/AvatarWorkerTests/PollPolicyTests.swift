@@ -2,7 +2,7 @@ import Testing
 import TestSupport
 @testable import AvatarWorker
 
-@Suite("PollPolicy, ExponentialBackoff and RequestBudget")
+@Suite("PollPolicy, its error backoff and RequestBudget")
 struct PollPolicyTests {
     @Test func intervalGrowsForLongTasksAndIsCapped() {
         let policy = PollPolicy()
@@ -33,17 +33,18 @@ struct PollPolicyTests {
     }
 
     @Test func backoffGrowsIsCappedAndRespectsRetryAfter() {
-        let backoff = ExponentialBackoff(initial: .seconds(1), cap: .seconds(8), minimum: .milliseconds(100))
+        let policy = PollPolicy(errorBackoff: .exponentialJitter(
+            maximumAttempts: .max, baseDelay: .seconds(1), maximumDelay: .seconds(8)))
         var random = SeededRandom(seed: 1)
         for attempt in 1...10 {
             let ceiling = min(8.0, Double(1 << (attempt - 1)))
             for _ in 0..<50 {
-                let delay = backoff.delay(beforeRetry: attempt, using: &random)
-                #expect(delay >= .milliseconds(100) && delay <= .seconds(ceiling))
+                let delay = policy.delayAfterError(consecutiveErrors: attempt, retryAfter: nil, using: &random)
+                #expect(delay >= .zero && delay <= .seconds(ceiling))
             }
         }
-        #expect(backoff.delay(beforeRetry: 1, retryAfter: .seconds(30), using: &random) == .seconds(30))
-        #expect(backoff.delay(beforeRetry: 1_000, using: &random) <= .seconds(8))
+        #expect(policy.delayAfterError(consecutiveErrors: 1, retryAfter: .seconds(30), using: &random) == .seconds(30))
+        #expect(policy.delayAfterError(consecutiveErrors: 1_000, retryAfter: nil, using: &random) <= .seconds(8))
     }
 
     @Test func budgetAllowsABurstThenRefillsAtItsRate() {

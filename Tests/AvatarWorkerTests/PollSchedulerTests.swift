@@ -1,3 +1,4 @@
+import CometAPI
 import Testing
 import TestSupport
 @testable import AvatarWorker
@@ -8,7 +9,8 @@ struct PollSchedulerTests {
 
     let clock = ManualClock()
     /// No jitter, so due times are exact.
-    let policy = PollPolicy(jitter: 0, errorBackoff: ExponentialBackoff(initial: .seconds(2), cap: .seconds(60)))
+    let policy = PollPolicy(jitter: 0, errorBackoff: .exponentialJitter(
+        maximumAttempts: .max, baseDelay: .seconds(2), maximumDelay: .seconds(60)))
 
     func makeScheduler(_ limits: PollLimits = PollLimits(requestsPerSecond: 1000, burst: 1000)) -> Scheduler {
         Scheduler(clock: clock, policy: policy, limits: limits, random: SeededRandom(seed: 3))

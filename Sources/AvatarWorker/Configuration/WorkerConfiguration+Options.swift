@@ -42,6 +42,8 @@ extension WorkerConfiguration {
                 at: \.queryByExternalTaskID) { try $0.boolean() },
         .stored("commit-interval", "how often job offsets are committed (tombstones follow commits)",
                 default: "500ms", at: \.commitInterval) { try $0.duration() },
+        .stored("progress-events", "also publish submitted/processing progress events", default: "false",
+                at: \.progressEvents) { try $0.boolean() },
         .stored("api-request-timeout", "timeout of one CometAPI request", default: "60s",
                 at: \.apiRequestTimeout) { try $0.duration() },
     ]

@@ -56,6 +56,8 @@ public struct WorkerConfiguration: Sendable, Hashable {
     public var accountProbeInterval: Duration = .seconds(60)
     /// Create calls in flight at once, process-wide (an AIMD limiter shrinks it on 1303).
     public var maxConcurrentCreates = 8
+    /// Publish optional `submitted` and `processing` progress events besides the terminal one.
+    public var progressEvents = false
     /// Per-request timeout of CometAPI calls.
     public var apiRequestTimeout: Duration = .seconds(60)
     /// librdkafka properties passed through as they are (`kafka.<property>`), overriding the worker's own.

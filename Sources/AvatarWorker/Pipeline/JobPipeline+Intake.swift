@@ -75,7 +75,10 @@ extension JobPipeline {
                     coveredOffset: nil, resultType: "failed", deadLettered: false))
                 return [.wakePublisher]
             case .valid(let validated):
-                return accept(validated, message: message, epoch: epoch, state: &state)
+                let waiting = WaitingJob(
+                    job: validated, offset: message.offset, traceparent: message.header("traceparent")?.text,
+                    receivedAt: Date())
+                return accept(waiting, partition: partition, epoch: epoch, state: &state)
             }
         }
         perform(effects)
@@ -83,17 +86,19 @@ extension JobPipeline {
 
     /// A valid job: matched by `job_id` against the jobs already tracked (restored from the ledger or in flight), so
     /// a redelivered job never starts a second submission; otherwise a new job entering submission.
-    private func accept(
-        _ validated: ValidatedJob, message: KafkaConsumerMessage, epoch: AssignmentEpoch, state: inout PipelineState
+    /// A job that finds its partition at its full share waits (see `PipelineState.waiting`).
+    func accept(
+        _ waiting: WaitingJob, partition: Int32, epoch: AssignmentEpoch, state: inout PipelineState
     ) -> [PipelineEffect] {
+        let validated = waiting.job
         let jobID = validated.job.jobID
-        let partition = message.partition
+        let offset = waiting.offset
         if var tracked = state.jobs[jobID] {
             guard tracked.partition == partition, tracked.epoch == epoch else {
                 logger.warning("job id already tracked on another partition; dropping this copy", metadata: [
-                    "job_id": "\(jobID)", "partition": "\(partition)", "offset": "\(message.offset)",
+                    "job_id": "\(jobID)", "partition": "\(partition)", "offset": "\(offset)",
                 ])
-                state.offsets.markDurable(offset: message.offset, partition: partition, epoch: epoch)
+                state.offsets.markDurable(offset: offset, partition: partition, epoch: epoch)
                 storeAdvancedOffset(of: partition, state: &state)
                 return []
             }
@@ -106,20 +111,37 @@ extension JobPipeline {
                         jobID: jobID, epoch: epoch, job: validated, externalTaskID: tracked.lifecycle.externalTaskID))
                 }
             }
-            let actions = tracked.lifecycle.handle(.redelivered(offset: message.offset))
+            let actions = tracked.lifecycle.handle(.redelivered(offset: offset))
             return effects + apply(actions, to: &tracked, state: &state).effects
         }
-        let now = Date()
+        guard state.capacity.hasFreeSlot(in: partition) else {
+            state.waiting[partition, default: []].append(waiting)
+            return []
+        }
+        let now = waiting.receivedAt
         let record = AvatarTaskRecord(
-            submitting: validated, attempt: 1, partition: Int(partition), offset: message.offset, now: now,
+            submitting: validated, attempt: 1, partition: Int(partition), offset: offset, now: now,
             submitDeadline: now.addingTimeInterval(configuration.submissionDeadline.inSeconds),
-            traceparent: message.header("traceparent")?.text, worker: worker)
+            traceparent: waiting.traceparent, worker: worker)
         let (lifecycle, actions) = JobLifecycle.received(
-            jobID: jobID, externalTaskID: record.externalTaskID, offset: message.offset, validity: .valid,
+            jobID: jobID, externalTaskID: record.externalTaskID, offset: offset, validity: .valid,
             options: options)
         var tracked = TrackedJob(lifecycle: lifecycle, partition: partition, epoch: epoch, record: record, job: validated)
         tracked.timers = deadlineTimers(for: record, jobID: jobID, epoch: epoch)
         return apply(actions, to: &tracked, state: &state).effects
+    }
+
+    /// Starts waiting jobs of `partition` while its share has free slots.
+    func startWaitingJobs(in partition: Int32, state: inout PipelineState) -> [PipelineEffect] {
+        var effects: [PipelineEffect] = []
+        while state.capacity.hasFreeSlot(in: partition), let epoch = state.offsets.epoch(of: partition),
+              var queue = state.waiting[partition], !queue.isEmpty
+        {
+            let next = queue.removeFirst()
+            state.waiting[partition] = queue
+            effects += accept(next, partition: partition, epoch: epoch, state: &state)
+        }
+        return effects
     }
 
     /// Timers that feed the job's submission and total deadlines to its lifecycle.

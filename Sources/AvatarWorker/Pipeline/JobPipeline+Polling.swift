@@ -8,8 +8,11 @@ extension JobPipeline {
     func poll(_ due: PollScheduler<ContinuousClock>.DueTask) async {
         let report: JobLifecycle.PollReport
         var apiFailure: ResultError.APIDetails?
+        var processing = false
         do {
-            report = Self.report(for: try await client.queryAvatarTask(taskID: due.taskID))
+            let task = try await client.queryAvatarTask(taskID: due.taskID)
+            processing = task.status == .processing
+            report = Self.report(for: task)
         } catch {
             metrics.apiError(error)
             if error.kind == .permanent {
@@ -25,9 +28,10 @@ extension JobPipeline {
                 return (nil, [])
             }
             if let apiFailure { job.apiFailure = apiFailure }
+            let progress = processing ? progressPublication(.processing, job: &job, state: &state) : []
             let actions = job.lifecycle.handle(.polled(report))
             let applied = apply(actions, to: &job, state: &state)
-            return (applied.pollOutcome, applied.effects)
+            return (applied.pollOutcome, progress + applied.effects)
         }
         perform(effects)
         await scheduler.reschedule(due, after: outcome ?? .finished)

@@ -63,6 +63,7 @@ extension JobPipeline {
             if let taskID = job.lifecycle.taskID { state.taskJobs[taskID] = nil }
             state.jobs[jobID] = nil
         }
+        state.waiting[partition] = nil
         state.publications.removeAll { $0.partition == partition }
         state.tombstones.removeAll { $0.partition == partition }
     }

@@ -43,6 +43,24 @@ extension JobPipeline {
             coveredOffset: withTombstone ? record.jobOffset : nil, resultType: event.type.rawValue, deadLettered: false)
     }
 
+    /// Queues the progress event `type` once (`--progress-events`); nothing when the option is off.
+    func progressPublication(
+        _ type: AvatarResultEvent.EventType, job: inout TrackedJob, state: inout PipelineState
+    ) -> [PipelineEffect] {
+        guard configuration.progressEvents, job.announced.insert(type).inserted else { return [] }
+        var event = AvatarResultEvent(
+            type: type, jobID: job.jobID, attempt: job.record.attempt, occurredAt: Date(), worker: worker)
+        event.taskID = job.lifecycle.taskID
+        event.externalTaskID = job.record.externalTaskID
+        event.submittedAt = job.record.submittedAt
+        event.metadata = job.record.metadata
+        guard let message = try? messages.result(event, traceparent: job.record.traceparent) else { return [] }
+        state.publications.append(Publication(
+            messages: [message], partition: job.partition, epoch: job.epoch, jobID: nil, directOffset: nil,
+            coveredOffset: nil, resultType: nil, deadLettered: false))
+        return [.wakePublisher]
+    }
+
     /// Whether producing the same job again later might succeed: deadlines, ambiguity and account problems pass;
     /// bad input, a failed render and permanent API refusals do not.
     static func isRetryable(_ code: String) -> Bool {

@@ -56,7 +56,7 @@ final class JobPipeline: Sendable {
         limits.maximumMessageBytes = configuration.maxMessageBytes
         limits.defaultDeadlineSeconds = max(1, Int(configuration.totalDeadline.components.seconds))
         self.validator = JobValidator(limits: limits)
-        self.worker = AvatarResultEvent.WorkerInfo(id: configuration.workerID, version: WorkerVersion.current)
+        self.worker = AvatarResultEvent.WorkerInfo(id: configuration.workerID, version: AvatarWorkerService.version)
         self.options = JobLifecycle.Options(
             ambiguousSubmission: configuration.ambiguousSubmission,
             publishesResultWithTombstone: configuration.exactlyOnce)
@@ -118,6 +118,7 @@ final class JobPipeline: Sendable {
                 storeAdvancedOffset(of: partition, state: &state)
             case .startPolling(let taskID):
                 state.taskJobs[taskID] = job.jobID
+                effects += progressPublication(.submitted, job: &job, state: &state)
                 effects.append(.track(
                     taskID: taskID, partition: partition, epoch: job.epoch,
                     mode: PollMode(rawValue: job.record.mode.rawValue) ?? .std,
@@ -141,6 +142,9 @@ final class JobPipeline: Sendable {
             if let taskID = job.lifecycle.taskID { state.taskJobs[taskID] = nil }
         } else {
             state.jobs[job.jobID] = job
+        }
+        if state.waiting[partition]?.isEmpty == false {
+            effects += startWaitingJobs(in: partition, state: &state)
         }
         metrics.tasksInFlight.record(state.inFlightByPartition.values.reduce(0, +))
         return (effects, pollOutcome)
@@ -189,10 +193,8 @@ final class JobPipeline: Sendable {
     /// The backoff before the `failures`-th retry: the retry policy's full-jitter window, never below `Retry-After`.
     /// The job's submission deadline bounds it (its timer ends the job first when the wait would pass it).
     func retryDelay(failures: Int, retryAfter: Duration?) -> Duration {
-        let window = retryPolicy.window(forAttempt: failures)
-        let windowMilliseconds = max(1, window.components.seconds * 1000 + window.components.attoseconds / 1_000_000_000_000_000)
-        let drawn = Duration.milliseconds(Int64.random(in: 0...windowMilliseconds))
-        return max(drawn, retryAfter ?? .zero)
+        var random = SystemRandomNumberGenerator()
+        return retryPolicy.delay(afterAttempt: failures, retryAfter: retryAfter, using: &random)
     }
 
     /// Performs effects, each in its own task.

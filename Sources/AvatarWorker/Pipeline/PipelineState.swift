@@ -18,6 +18,9 @@ struct PipelineState: Sendable {
     var restoring: Set<Int32> = []
     /// Valid jobs from `submitting` to tombstone, by job id.
     var jobs: [String: TrackedJob] = [:]
+    /// Valid jobs received while their partition held its full share (records of a fetched batch arrive after the
+    /// pause): they start, in offset order, as slots free up, so the fleet cap is never exceeded.
+    var waiting: [Int32: [WaitingJob]] = [:]
     /// The job of each polled task, by task id.
     var taskJobs: [String: String] = [:]
     /// Results and DLQ entries waiting to be written.
@@ -54,4 +57,12 @@ struct PipelineState: Sendable {
         for partition in offsets.partitions { result[partition] = capacity.inFlight(of: partition) ?? 0 }
         return result
     }
+}
+
+/// A valid job waiting for a free slot in its partition's share.
+struct WaitingJob: Sendable {
+    let job: ValidatedJob
+    let offset: Int64
+    let traceparent: String?
+    let receivedAt: Date
 }

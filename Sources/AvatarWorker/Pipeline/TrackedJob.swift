@@ -31,6 +31,8 @@ struct TrackedJob: Sendable {
     var createAwaitingJob: Int?
     /// What the API said when the job failed because of it, for the result's `error.api`.
     var apiFailure: ResultError.APIDetails?
+    /// Progress events already published (`--progress-events`), so each goes out once per process.
+    var announced: Set<AvatarResultEvent.EventType> = []
     /// Deadline timers to cancel when the job ends.
     var timers: [Task<Void, Never>] = []
 

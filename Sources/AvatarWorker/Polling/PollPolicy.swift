@@ -1,3 +1,5 @@
+import CometAPI
+
 /// When to poll a task next: a mode-dependent first delay, then a jittered interval that grows for long tasks.
 ///
 /// Avatar renders take minutes to tens of minutes, so early polls are wasted requests and a long task needs polling
@@ -21,7 +23,7 @@ public struct PollPolicy: Sendable, Hashable {
     /// Fraction in `0..<1` by which every delay is spread up or down at random.
     public var jitter: Double
     /// Backoff after a poll that failed transiently.
-    public var errorBackoff: ExponentialBackoff
+    public var errorBackoff: RetryPolicy
 
     /// A policy; the defaults follow the API reference's advice (poll every 10–15 s, 30 s after five minutes).
     public init(
@@ -32,7 +34,8 @@ public struct PollPolicy: Sendable, Hashable {
         slowInterval: Duration = .seconds(30),
         rampDuration: Duration = .seconds(300),
         jitter: Double = 0.2,
-        errorBackoff: ExponentialBackoff = ExponentialBackoff(initial: .seconds(2), cap: .seconds(60))
+        errorBackoff: RetryPolicy = .exponentialJitter(
+            maximumAttempts: .max, baseDelay: .seconds(2), maximumDelay: .seconds(60))
     ) {
         self.firstPollDelayStd = firstPollDelayStd
         self.firstPollDelayPro = firstPollDelayPro
@@ -77,7 +80,7 @@ public struct PollPolicy: Sendable, Hashable {
         retryAfter: Duration?,
         using random: inout some RandomNumberGenerator
     ) -> Duration {
-        errorBackoff.delay(beforeRetry: consecutiveErrors, retryAfter: retryAfter, using: &random)
+        errorBackoff.delay(afterAttempt: consecutiveErrors, retryAfter: retryAfter, using: &random)
     }
 
     private func jittered(_ nominal: Duration, using random: inout some RandomNumberGenerator) -> Duration {

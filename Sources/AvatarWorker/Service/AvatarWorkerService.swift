@@ -33,6 +33,9 @@ public final class AvatarWorkerService: Sendable {
         }
     }
 
+    /// The worker's version, as result events and ledger records report it.
+    public static let version = "0.1.0"
+
     /// The configuration the worker runs with.
     public let configuration: WorkerConfiguration
     /// This worker's metrics (rendered by `/metrics`).
@@ -42,6 +45,7 @@ public final class AvatarWorkerService: Sendable {
     private let signals: [UnixSignal]
     private let group = Mutex<ServiceGroup?>(nil)
     private let stopRequested = Mutex(false)
+    private let runningPipeline = Mutex<JobPipeline?>(nil)
 
     /// A worker; `handleSignals: false` leaves SIGTERM/SIGINT alone (for workers embedded in tests).
     public init(
@@ -72,6 +76,7 @@ public final class AvatarWorkerService: Sendable {
             configuration: configuration, capacity: capacity, consumer: clients.consumer,
             ledgerProducer: clients.ledgerProducer, client: clients.api, scheduler: scheduler,
             readerConfiguration: clients.readerConfiguration, failpoints: failpoints, metrics: metrics, logger: logger)
+        runningPipeline.withLock { $0 = pipeline }
         try clients.consumer.subscribe(topics: [configuration.jobsTopic]) { pipeline.rebalanced($0) }
         let workerID = configuration.workerID
         let admin = AdminServer.make(
@@ -106,6 +111,16 @@ public final class AvatarWorkerService: Sendable {
             throw error
         }
         await clients.close(logger: logger)
+    }
+
+    /// Whether `/readyz` would answer 200: the worker holds an assignment and every restore finished.
+    public var isReady: Bool {
+        runningPipeline.withLock { $0 }?.isReady ?? false
+    }
+
+    /// What `/status` would answer, or nil before `run` built the pipeline.
+    public var status: WorkerStatus? {
+        runningPipeline.withLock { $0 }?.status()
     }
 
     /// Starts graceful shutdown, as SIGTERM would (also before `run` got going).

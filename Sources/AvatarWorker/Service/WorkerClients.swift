@@ -23,7 +23,7 @@ struct WorkerClients: Sendable {
     static func make(configuration: WorkerConfiguration, logger: Logger) async throws -> WorkerClients {
         let overrides = configuration.kafka
         let base = KafkaConfiguration(["bootstrap.servers": configuration.brokers, "client.id": configuration.workerID])
-        let jobsPartitions = try await checkTopics(configuration, admin: KafkaAdmin(configuration: base.merging(overrides)))
+        let jobsPartitions = try await checkTopics(configuration, admin: KafkaAdmin(configuration: base.merging(overrides), logger: logger))
         var consumerConfiguration = KafkaConfiguration.consumer(
             bootstrapServers: configuration.brokers, groupID: configuration.group)
         consumerConfiguration.clientID = configuration.workerID
@@ -65,7 +65,8 @@ struct WorkerClients: Sendable {
             do {
                 return try await admin.partitionCount(of: topic)
             } catch {
-                throw WorkerStartupError.missingTopic(option: option, topic: topic, reason: error.description)
+                throw WorkerStartupError.missingTopic(
+                    option: option, topic: topic, reason: error.description, missing: error.code == .unknownTopicOrPartition)
             }
         }
         let jobs = try await count("jobs-topic", configuration.jobsTopic)

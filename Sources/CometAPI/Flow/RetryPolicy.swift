@@ -7,7 +7,7 @@ import Foundation
 /// `now` and a seeded random source; ``run(deadline:clock:now:random:onRetry:operation:)`` performs the waits.
 /// Only ``CometAPIError/Kind/throttled`` and ``CometAPIError/Kind/transient`` errors are retried: a permanent error
 /// cannot improve, an account error needs the ``SubmissionGate``, and an ambiguous create needs reconciliation.
-public struct RetryPolicy: Sendable, Equatable {
+public struct RetryPolicy: Sendable, Hashable {
     /// Attempts in total, the first included (1 = never retry).
     public var maximumAttempts: Int
     /// The cap of the first retry's jitter window; each later attempt doubles it.
@@ -48,12 +48,21 @@ public struct RetryPolicy: Sendable, Equatable {
     ) -> RetryDecision {
         guard error.kind == .throttled || error.kind == .transient else { return .giveUp(.notRetryable(error.kind)) }
         guard attempt < maximumAttempts else { return .giveUp(.attemptsExhausted(attempt)) }
-        var delay = Self.fullJitter(window: window(forAttempt: attempt), using: &random)
-        if let retryAfter = error.retryAfter?.delay(from: now), retryAfter > delay { delay = retryAfter }
+        let delay = self.delay(afterAttempt: attempt, retryAfter: error.retryAfter?.delay(from: now), using: &random)
         if let deadline, now.addingTimeInterval(delay.seconds) >= deadline {
             return .giveUp(.deadlineTooClose(wanted: delay))
         }
         return .retry(after: delay)
+    }
+
+    /// The wait after attempt `attempt` (1-based) failed: a full-jitter draw from ``window(forAttempt:)``, raised to
+    /// `retryAfter` when that is longer. For callers that bound retries themselves (a deadline timer, a poll loop).
+    public func delay(
+        afterAttempt attempt: Int, retryAfter: Duration? = nil, using random: inout some RandomNumberGenerator
+    ) -> Duration {
+        let delay = Self.fullJitter(window: window(forAttempt: attempt), using: &random)
+        guard let retryAfter, retryAfter > delay else { return delay }
+        return retryAfter
     }
 
     /// The jitter window of the retry after attempt `attempt`: `baseDelay · 2^(attempt-1)` capped at `maximumDelay`.

@@ -16,6 +16,9 @@ struct BenchCommand: AsyncParsableCommand {
 
             // CometAPI client vs wrk
             BenchAPICommand.self,
+
+            // worker end to end vs the bare CometAPI client
+            BenchWorkerCommand.self,
         ]
     )
 }

@@ -108,7 +108,7 @@ struct RunCommand: AsyncParsableCommand {
             lines.append("        env \(option.environmentVariable), default: \(option.defaultValue)")
         }
         lines += [
-            "", "Booleans (--exactly-once, --query-by-external-task-id) may be given without a value.",
+            "", "Booleans (--exactly-once, --query-by-external-task-id, --progress-events) need no value.",
             "API key: COMETAPI_KEY or --api-key-file. librdkafka properties: --kafka NAME=VALUE or",
             "AVATAR_WORKER_KAFKA_<NAME> (dots as underscores). Failpoints: AVATAR_WORKER_FAILPOINT=<name>[:<n>].",
             "On start one line goes to stdout: {\"event\":\"ready\",\"http_port\":P,\"worker_id\":\"…\",\"pid\":N}.",
