@@ -12,18 +12,20 @@ enum EndToEnd {}
 /// answers queries by `external_task_id` when started with it) instead of failing the job.
 let reconcilingWorker = ["--query-by-external-task-id", "true", "--ambiguous-submission", "reconcile-then-fail"]
 
-/// The outcome every disruption test demands under `reconcile-then-fail`: each job has exactly one terminal event
-/// (duplicates only as copies), invalid jobs fail with their code, valid jobs succeed — or fail as
-/// `submission.ambiguous` only when the API has no task for them (the create never arrived, nothing was paid) — and
-/// every task the API holds was created once and belongs to a job that succeeded.
+/// What every end-to-end test demands once its jobs have ended: each job (and each id in `alsoEnded`, e.g. of
+/// unreadable messages) has exactly one terminal event (duplicates only as copies); invalid jobs fail with their
+/// code; valid jobs succeed. With `ambiguityAllowed` (tests that run `reconcile-then-fail` through a crash or
+/// faults) a valid job may instead fail as `submission.ambiguous`, but only when the API has no task for it (the
+/// create never arrived, nothing was paid). Either way every task the API holds was created once and belongs to a
+/// job that succeeded.
 func expectSettled(
-    _ jobs: [EndToEndJobs.Job], collector: ResultCollector, stack: EndToEndStack,
-    sourceLocation: SourceLocation = #_sourceLocation
-) async throws {
-    let ids = Set(jobs.map(\.jobID))
-    let contract = await collector.contractViolations(for: ids)
+    _ jobs: [EndToEndJobs.Job], alsoEnded: Set<String> = [], ambiguityAllowed: Bool = false,
+    collector: ResultCollector, stack: EndToEndStack, sourceLocation: SourceLocation = #_sourceLocation
+) async {
+    let contract = await collector.contractViolations(for: Set(jobs.map(\.jobID)).union(alsoEnded))
     #expect(contract == [], sourceLocation: sourceLocation)
-    let outcomes = await collector.outcomeViolations(for: jobs, allowedFailures: ["submission.ambiguous"])
+    let outcomes = await collector.outcomeViolations(
+        for: jobs, allowedFailures: ambiguityAllowed ? ["submission.ambiguous"] : [])
     #expect(outcomes == [], sourceLocation: sourceLocation)
     let created = stack.simulator.stats().createsByExternalTaskID
     let unreconciled = await collector.unreconciledViolations(for: jobs, created: created)

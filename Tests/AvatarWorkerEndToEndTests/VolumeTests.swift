@@ -21,14 +21,9 @@ extension EndToEnd {
                 for message in unreadable { try await stack.produceRaw(message.bytes, key: message.id) }
 
                 let ids = Set(jobs.map(\.jobID) + unreadable.map(\.id))
-                try await collector.waitForTerminalEvents(of: ids, within: .seconds(180))
-                try await collector.waitForQuiet(.seconds(2))
+                try await collector.waitForTerminalEvents(of: ids, within: .seconds(180), thenQuiet: .seconds(2))
 
-                let contract = await collector.contractViolations(for: ids)
-                #expect(contract == [])
-                let outcomes = await collector.outcomeViolations(for: jobs)
-                #expect(outcomes == [])
-                #expect(stack.creationViolations(validCount: jobs.filter { $0.expectedErrorCode == nil }.count) == [])
+                await expectSettled(jobs, alsoEnded: Set(unreadable.map(\.id)), collector: collector, stack: stack)
                 let brokenOutcomes = await collector.terminalEvents().filter { $0.key.contains("-broken-") }
                 #expect(brokenOutcomes.values.allSatisfy { $0.allSatisfy { $0.error?.code == "job.not_json" } })
                 let letters = try await stack.deadLetters()

@@ -50,14 +50,15 @@ public actor ResultCollector {
         Dictionary(grouping: received.map(\.event).filter(\.type.isTerminal), by: \.jobID)
     }
 
-    /// Waits until every job in `jobIDs` has at least one terminal event.
+    /// Waits until every job in `jobIDs` has at least one terminal event, then, with `thenQuiet`, until no event has
+    /// arrived for that long (so late duplicates are in before the test judges).
     /// - Throws: ``TestTimeout`` after `limit`, naming how many are missing and a few of them.
-    public func waitForTerminalEvents(of jobIDs: Set<String>, within limit: Duration) async throws {
+    public func waitForTerminalEvents(of jobIDs: Set<String>, within limit: Duration, thenQuiet: Duration? = nil) async throws {
         let deadline = ContinuousClock.now.advanced(by: limit)
         while true {
             if let failure { throw failure }
             let missing = jobIDs.subtracting(terminalEvents().keys)
-            if missing.isEmpty { return }
+            if missing.isEmpty { break }
             guard ContinuousClock.now < deadline else {
                 throw TestTimeout(
                     what: "terminal events of \(missing.count) of \(jobIDs.count) jobs, e.g. \(missing.sorted().prefix(5))",
@@ -65,14 +66,11 @@ public actor ResultCollector {
             }
             try await Task.sleep(for: .milliseconds(100))
         }
-    }
-
-    /// Waits until no new event has arrived for `quiet` (after the terminal events: catches late duplicates).
-    public func waitForQuiet(_ quiet: Duration) async throws {
+        guard let thenQuiet else { return }
         var count = -1
         while count != received.count {
             count = received.count
-            try await Task.sleep(for: quiet)
+            try await Task.sleep(for: thenQuiet)
         }
     }
 

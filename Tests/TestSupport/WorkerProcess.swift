@@ -1,3 +1,4 @@
+import AvatarWorker
 import Foundation
 import Kafka
 
@@ -5,32 +6,15 @@ import Kafka
 /// ended only through its pid (SIGTERM for a graceful drain, SIGKILL for a crash). A process still running when the
 /// last reference goes away is killed, so a failing test never leaves a worker behind.
 public final class WorkerProcess: Sendable {
-    /// The line the worker prints once it listens and has subscribed (the process contract).
-    public struct Ready: Decodable, Sendable, Hashable {
-        /// Always `ready`.
-        public var event: String
-        /// The HTTP admin server's port.
-        public var httpPort: Int
-        /// The worker's id as it puts it into events.
-        public var workerID: String
-        /// The worker's own pid.
-        public var pid: Int32
-
-        enum CodingKeys: String, CodingKey {
-            case event, pid
-            case httpPort = "http_port", workerID = "worker_id"
-        }
-    }
-
     /// The environment variable naming the binary explicitly.
     public static let binaryEnvironmentVariable = "AVATAR_WORKER_BINARY"
 
     /// The child process.
     public let process: ChildProcess
-    /// What its ready line said.
-    public let ready: Ready
+    /// What its ready line said (the process contract's `ready` line).
+    public let ready: AvatarWorkerService.Ready
 
-    private init(process: ChildProcess, ready: Ready) {
+    private init(process: ChildProcess, ready: AvatarWorkerService.Ready) {
         self.process = process
         self.ready = ready
     }
@@ -94,7 +78,7 @@ public final class WorkerProcess: Sendable {
             let line = try await child.waitForOutputLine(within: readyTimeout, what: "its ready line") {
                 $0.contains(#""event":"ready""#)
             }
-            let ready = try JSONDecoder().decode(Ready.self, from: Data(line.utf8))
+            let ready = try JSONDecoder().decode(AvatarWorkerService.Ready.self, from: Data(line.utf8))
             return WorkerProcess(process: child, ready: ready)
         } catch {
             await child.stop(grace: .seconds(1))
