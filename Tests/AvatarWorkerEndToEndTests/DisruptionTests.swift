@@ -41,10 +41,10 @@ extension EndToEnd {
                 .slow: 0.03, .noAnswer: 0.02, .resetBeforeRead: 0.03, .resetAfterRead: 0.03,
             ]
             faulty.slowResponseDelay = .seconds(2)
-            faulty.noAnswerHold = .seconds(5)
+            faulty.noAnswerHold = .seconds(3)
             faulty.retryAfterSeconds = 1
             try await EndToEndStack.with(partitions: 3, simulator: faulty) { stack in
-                let jobs = EndToEndJobs.mix(prefix: UniqueName.make("fault"), count: 60)
+                let jobs = EndToEndJobs.mix(prefix: UniqueName.make("fault"), count: 40)
                 let collector = await stack.resultCollector()
                 let worker = try await stack.startWorker(reconcilingWorker)
                 try await stack.produce(jobs)
