@@ -43,7 +43,6 @@ struct DLQCommand: AsyncParsableCommand {
             "original_offset": header("original-offset"),
             "value_bytes": record.value?.count ?? 0, "value_excerpt": excerpt ?? NSNull(),
         ]
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
-        return String(decoding: data, as: UTF8.self)
+        return StandardOutput.jsonLine(object)
     }
 }

@@ -52,7 +52,7 @@ struct DemoCommand: AsyncParsableCommand {
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: signalQueue)
             source.setEventHandler {
-                FileHandle.standardError.write(Data("\ninterrupted: stopping everything the demo started…\n".utf8))
+                StandardOutput.error("\ninterrupted: stopping everything the demo started…")
                 body.cancel()
             }
             source.resume()
@@ -66,10 +66,10 @@ struct DemoCommand: AsyncParsableCommand {
         switch outcome {
         case .success: say("✔ demo finished")
         case .failure(let error as DemoStack.Failure):
-            FileHandle.standardError.write(Data("✘ demo failed: \(error)\n".utf8))
+            StandardOutput.error("✘ demo failed: \(error)")
             throw ExitCode(1)
         case .failure(let error):
-            FileHandle.standardError.write(Data("✘ demo failed: \(error is CancellationError ? "interrupted" : "\(error)")\n".utf8))
+            StandardOutput.error("✘ demo failed: \(error is CancellationError ? "interrupted" : "\(error)")")
             throw ExitCode(1)
         }
     }

@@ -13,7 +13,7 @@ enum JobInputFiles {
                 ? [FileHandle.standardInput.readDataToEndOfFile()]
                 : files.map { try Data(contentsOf: URL(fileURLWithPath: $0)) }
         } catch {
-            FileHandle.standardError.write(Data("avatar-worker \(command): \(error.localizedDescription)\n".utf8))
+            StandardOutput.error("avatar-worker \(command): \(error.localizedDescription)")
             throw ExitCode(2)
         }
         return inputs.flatMap { JobValidator.messages(in: [UInt8]($0)) }

@@ -55,7 +55,7 @@ struct SubmitCommand: AsyncParsableCommand {
             }
         }
         let lines = reports.compactMap { $0 }
-        for line in lines { print(line.jsonLine()) }
+        for line in lines { StandardOutput.line(line.jsonLine()) }
         if lines.contains(where: { !$0.isProduced }) { throw ExitCode(1) }
     }
 
@@ -93,7 +93,6 @@ enum SubmissionReport {
         case .failed(let jobID, let error):
             object = ["job_id": jobID ?? NSNull(), "status": "failed", "error": "\(error)"]
         }
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
-        return String(decoding: data, as: UTF8.self)
+        return StandardOutput.jsonLine(object)
     }
 }
