@@ -106,6 +106,12 @@ targets += [
 cliDependencies += ["AvatarWorker", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]
 testSupportDependencies += ["AvatarWorker"]
 
+// End-to-end tests (E2E engineer): the built `avatar-worker` binary against Tansu and the simulator; the harness
+// (WorkerProcess, ResultCollector, EndToEndStack, EndToEndJobs) lives in TestSupport.
+targets += [
+    .testTarget(name: "AvatarWorkerEndToEndTests", dependencies: ["AvatarJobs", "Kafka", "CometAPISimulator", "TestSupport"]),
+]
+
 // MARK: - Command line and test support
 
 targets += [

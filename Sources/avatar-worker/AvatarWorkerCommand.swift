@@ -12,6 +12,11 @@ struct AvatarWorkerCommand: AsyncParsableCommand {
             // worker (run, topics, dlq, results, submit, demo)
             RunCommand.self,
             TopicsCommand.self,
+            // — client commands and demo (E2E)
+            SubmitCommand.self,
+            ResultsCommand.self,
+            DLQCommand.self,
+            DemoCommand.self,
 
             // job contract (validate)
             ValidateCommand.self,

@@ -26,3 +26,17 @@ public func withTimeout<T: Sendable>(
         return first
     }
 }
+
+/// Waits until `condition` holds, checking every 100 ms; throws ``TestTimeout`` naming `what` after `limit`.
+///
+/// For conditions outside the test's control (a child process's progress, a broker's state), not for letting
+/// time pass: it returns as soon as the condition holds.
+public func waitUntil(
+    _ what: String, within limit: Duration, _ condition: @Sendable () async throws -> Bool
+) async throws {
+    let deadline = ContinuousClock.now.advanced(by: limit)
+    while try await !condition() {
+        guard ContinuousClock.now < deadline else { throw TestTimeout(what: what, limit: limit) }
+        try await Task.sleep(for: .milliseconds(100))
+    }
+}

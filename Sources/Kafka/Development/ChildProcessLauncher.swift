@@ -8,11 +8,14 @@ import Synchronization
 /// broker as soon as that thread is retired; spawning from this permanent thread ties the child's life to the process,
 /// including a crash or `kill -9` of it.
 final class ChildProcessLauncher: Sendable {
-    /// What to start: absolute executable path, arguments (without argv[0]) and the file receiving stdout and stderr.
+    /// What to start: absolute executable path, arguments (without argv[0]), the file receiving stdout, the file
+    /// receiving stderr (nil: the stdout file), and the environment (nil: this process's).
     struct Request: Sendable {
         var executable: String
         var arguments: [String]
         var outputPath: String
+        var errorPath: String? = nil
+        var environment: [String: String]? = nil
     }
 
     private struct Job: Sendable {
@@ -56,11 +59,21 @@ final class ChildProcessLauncher: Sendable {
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, request.outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        if let errorPath = request.errorPath {
+            posix_spawn_file_actions_addopen(&actions, 2, errorPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        } else {
+            posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        }
         let argv = ([request.executable] + request.arguments).map { strdup($0) } + [nil]
         defer { for pointer in argv { free(pointer) } }
+        let environment = request.environment.map { $0.sorted { $0.key < $1.key }.map { strdup("\($0.key)=\($0.value)") } + [nil] }
+        defer { for pointer in environment ?? [] { free(pointer) } }
         var pid: pid_t = 0
-        let status = posix_spawn(&pid, request.executable, &actions, nil, argv, environ)
+        let status = if let environment {
+            posix_spawn(&pid, request.executable, &actions, nil, argv, environment)
+        } else {
+            posix_spawn(&pid, request.executable, &actions, nil, argv, environ)
+        }
         guard status == 0 else {
             return .failure(.spawnFailed(executable: request.executable, reason: String(cString: strerror(status))))
         }

@@ -29,25 +29,14 @@ struct ValidateCommand: AsyncParsableCommand {
         policy.addresses = IPAddressPolicy(allowLoopback: allowPrivateAddresses, allowPrivate: allowPrivateAddresses)
         let remote = RemoteMediaValidator(validator: validator, fetcher: RemoteMediaFetcher(policy: policy))
         var allValid = true
-        let inputs: [(name: String, data: Data)]
-        do {
-            inputs = try files.isEmpty
-                ? [("stdin", FileHandle.standardInput.readDataToEndOfFile())]
-                : files.map { ($0, try Data(contentsOf: URL(fileURLWithPath: $0))) }
-        } catch {
-            FileHandle.standardError.write(Data("avatar-worker validate: \(error.localizedDescription)\n".utf8))
-            throw ExitCode(2)
-        }
-        for input in inputs {
-            for message in JobValidator.messages(in: [UInt8](input.data)) {
-                var result = validator.validate(message)
-                if deep, case .success(let job) = result {
-                    result = await remote.validate(job)
-                }
-                let line = ValidationReport(result: result, message: message)
-                allValid = allValid && line.valid
-                print(line.jsonLine())
+        for message in try JobInputFiles.messages(files: files, command: "validate") {
+            var result = validator.validate(message)
+            if deep, case .success(let job) = result {
+                result = await remote.validate(job)
             }
+            let line = ValidationReport(result: result, message: message)
+            allValid = allValid && line.valid
+            print(line.jsonLine())
         }
         if !allValid { throw ExitCode(1) }
     }
