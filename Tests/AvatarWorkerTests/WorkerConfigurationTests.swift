@@ -70,6 +70,12 @@ struct WorkerConfigurationTests {
         }
     }
 
+    @Test func variablesOfOtherComponentsAreNotOptions() throws {
+        let environment = ["AVATAR_WORKER_TANSU": "/opt/tansu", "AVATAR_WORKER_BINARY": "/x/avatar-worker",
+                           "AVATAR_WORKER_FAILPOINT": "after-result", "AVATAR_WORKER_GROUP": "g"]
+        #expect(try WorkerConfiguration.load(environment: environment).group == "g")
+    }
+
     @Test func inconsistentOptionsAreRejected() {
         #expect(throws: ConfigurationError.self) {
             try WorkerConfiguration.load(flags: ["fleet-in-flight-cap": "3", "jobs-partitions": "4"], environment: [:])
