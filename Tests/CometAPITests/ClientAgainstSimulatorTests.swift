@@ -147,12 +147,14 @@ struct ClientAgainstSimulatorTests {
 
     @Test("nothing listening: the request was never sent, so even a create is transient")
     func connectionRefused() async throws {
-        let port = try await withSimulator(Self.instant) { $0.port ?? 0 }
-        var configuration = CometAPIConfiguration(apiKey: try APIKey("k"), baseURL: URL(string: "http://127.0.0.1:\(port)")!)
+        // A port freed by a stopped server can be taken by a parallel test's server at once; this one stays refused.
+        let refusing = try RefusingPort()
+        var configuration = CometAPIConfiguration(apiKey: try APIKey("k"), baseURL: URL(string: "http://127.0.0.1:\(refusing.port)")!)
         configuration.connectTimeout = .seconds(1)
         let client = try CometAPIClient(configuration: configuration, logger: .init(label: "test"))
         let error = await failure { () async throws(CometAPIError) in try await client.createAvatarTask(request()) }
         try await client.shutdown()
+        withExtendedLifetime(refusing) {}
         #expect(error?.kind == .transient)
     }
 
