@@ -93,6 +93,10 @@ public final class KafkaConsumer: Sendable {
     /// The messages, pulled on demand (see ``KafkaConsumerMessages``).
     public var messages: KafkaConsumerMessages { KafkaConsumerMessages(coordinator: coordinator) }
 
+    /// The messages in the batches they were fetched in (see ``KafkaConsumerMessageBatches``): the cheaper way to read
+    /// a busy topic when records are handled in bulk.
+    public var messageBatches: KafkaConsumerMessageBatches { KafkaConsumerMessageBatches(coordinator: coordinator) }
+
     /// Stops fetching from `partitions` until ``resume(_:)``. Partitions not assigned yet are paused as soon as they
     /// are (so a rebalance handler can hold them back); a revocation forgets the pause.
     public func pause(_ partitions: [KafkaTopicPartition]) throws(KafkaError) {

@@ -39,6 +39,9 @@ struct BenchKafkaCommand: AsyncParsableCommand {
     @Option(help: "sendAll batches in flight at once.")
     var inFlight: Int = 2
 
+    @Option(help: "The module consumer's batchSize (records per hand-over).")
+    var consumerBatchSize: Int = 2048
+
     @Flag(help: "Log the Kafka clients' info messages (assignments, errors) to stderr.")
     var verbose = false
 
@@ -46,8 +49,8 @@ struct BenchKafkaCommand: AsyncParsableCommand {
     var baselineTool: String = "/usr/local/bin/rdkafka_performance"
 
     func validate() throws {
-        guard messages > 0, size > 0, batch > 0, inFlight > 0 else {
-            throw ValidationError("--messages, --size, --batch and --in-flight must be positive")
+        guard messages > 0, size > 0, batch > 0, inFlight > 0, (1...10_000).contains(consumerBatchSize) else {
+            throw ValidationError("--messages, --size, --batch and --in-flight must be positive, --consumer-batch-size 1...10000")
         }
     }
 
@@ -76,7 +79,7 @@ struct BenchKafkaCommand: AsyncParsableCommand {
         print("broker \(bootstrapServers): \(messages) messages of \(size) bytes, 1 partition, consumers in a fresh group")
         print("both producers: " + producerSettings.map { "\($0.0)=\($0.1)" }.joined(separator: " "))
         print("both consumers: " + consumerSettings.map { "\($0.0)=\($0.1)" }.joined(separator: " "))
-        print("Kafka module: sendAll batches of \(batch), \(inFlight) in flight; consumer batchSize 2048")
+        print("Kafka module: sendAll batches of \(batch), \(inFlight) in flight; consumer batchSize \(consumerBatchSize)")
         let baseline = RdkafkaPerformance(
             tool: baselineTool, bootstrapServers: bootstrapServers, producerSettings: producerSettings,
             consumerSettings: consumerSettings)
@@ -87,12 +90,18 @@ struct BenchKafkaCommand: AsyncParsableCommand {
         let baselineConsume = try baseline.consume(topic: baselineTopic, group: "bench-\(runID)-rdkafka", count: messages)
         print("rdkafka_performance consume: \(baselineConsume.command)")
         let moduleConsume = try await consume(
-            topic: moduleTopic, group: "bench-\(runID)-swift", bootstrapServers: bootstrapServers, logger: logger)
+            topic: moduleTopic, group: "bench-\(runID)-swift-batches", style: .batches, bootstrapServers: bootstrapServers,
+            logger: logger)
+        let moduleConsumeEach = try await consume(
+            topic: moduleTopic, group: "bench-\(runID)-swift-messages", style: .perMessage,
+            bootstrapServers: bootstrapServers, logger: logger)
 
         print("")
         print("                 Kafka module    rdkafka_performance    ratio")
         report("produce msgs/s", module: moduleProduce, baseline: baselineProduce.rate)
         report("consume msgs/s", module: moduleConsume, baseline: baselineConsume.rate)
+        print(String(format: "  (one at a time: %.0f msgs/s, %.2f of the baseline; the figure above reads messageBatches)",
+                     moduleConsumeEach, moduleConsumeEach / baselineConsume.rate))
     }
 
     /// The librdkafka producer properties both sides run with.
@@ -154,23 +163,49 @@ struct BenchKafkaCommand: AsyncParsableCommand {
         return Double(messages) / elapsed.seconds
     }
 
-    /// Consumes `messages` records in a fresh group; returns messages per second from the first to the last.
-    private func consume(topic: String, group: String, bootstrapServers: String, logger: Logger) async throws -> Double {
+    /// How the module's consumer hands records to the application.
+    enum ConsumeStyle: String {
+        /// `for try await message in consumer.messages`.
+        case perMessage = "messages"
+        /// `for try await batch in consumer.messageBatches`.
+        case batches = "messageBatches"
+    }
+
+    /// Consumes `messages` records in a fresh group, reading each value's size (as `rdkafka_performance` does);
+    /// returns messages per second from the first to the last.
+    private func consume(
+        topic: String, group: String, style: ConsumeStyle, bootstrapServers: String, logger: Logger
+    ) async throws -> Double {
         let configuration = KafkaConfiguration.consumer(bootstrapServers: bootstrapServers, groupID: group)
             .merging(Dictionary(uniqueKeysWithValues: consumerSettings))
-        let consumer = try KafkaConsumer(configuration: configuration, batchSize: 2048, logger: logger)
+        let consumer = try KafkaConsumer(configuration: configuration, batchSize: consumerBatchSize, logger: logger)
         try consumer.subscribe(topics: [topic])
+        let target = messages
         var received = 0
-        var start: ContinuousClock.Instant?
-        for try await _ in consumer.messages {
-            if start == nil { start = .now }
-            received += 1
-            if received == messages { break }
+        var bytes = 0
+        var start = ContinuousClock.now
+        switch style {
+        case .perMessage:
+            for try await message in consumer.messages {
+                if received == 0 { start = .now }
+                received += 1
+                bytes += message.value?.count ?? 0
+                if received == target { break }
+            }
+        case .batches:
+            for try await batch in consumer.messageBatches {
+                if received == 0 { start = .now }
+                received += batch.count
+                for message in batch { bytes += message.value?.count ?? 0 }
+                if received >= target { break }
+            }
         }
-        let elapsed = ContinuousClock.now - (start ?? .now)
+        let elapsed = ContinuousClock.now - start
         await consumer.close()
-        guard received == messages else { throw BenchFailure(what: "consumed \(received) of \(messages) messages") }
-        return Double(messages) / elapsed.seconds
+        guard received == target, bytes == target * size else {
+            throw BenchFailure(what: "consumed \(received) of \(target) messages, \(bytes) bytes")
+        }
+        return Double(target) / elapsed.seconds
     }
 }
 
