@@ -150,7 +150,8 @@ final class ConsumerCoordinator: Sendable {
         guard !batch.isEmpty else { return }
         let waiter = state.withLock { state -> CheckedContinuation<[KafkaConsumerMessage], any Error>? in
             guard let waiter = state.waiter else {
-                state.held.append(contentsOf: batch)
+                // Usually nothing is held yet: take the batch over instead of copying its records.
+                if state.held.isEmpty { state.held = batch } else { state.held.append(contentsOf: batch) }
                 return nil
             }
             state.waiter = nil

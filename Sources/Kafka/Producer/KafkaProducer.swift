@@ -17,11 +17,11 @@ public final class KafkaProducer: Sendable {
     let handle: RdKafkaHandle
     let logger: Logger
     private let context: KafkaClientContext
-    private let deliveries: ProducerDeliveries
+    let deliveries: ProducerDeliveries
     private let pollThread: PollThread
     private let enqueueTimeout: Duration
-    private let gate = EnqueueGate()
-    private let topics = ProducerTopicHandles()
+    let gate = EnqueueGate()
+    let topics = ProducerTopicHandles()
 
     /// Creates a producer. `enable.idempotence` defaults to true unless `configuration` sets it.
     ///
@@ -90,30 +90,17 @@ public final class KafkaProducer: Sendable {
     public func sendAll(_ messages: [KafkaProducerMessage]) async -> [Result<KafkaDeliveryReport, KafkaError>] {
         let slots = DeliverySlots(for: messages)
         let deadline = ContinuousClock.now.advanced(by: enqueueTimeout)
-        var topic: (name: String, handle: ProducerTopicHandles.Handle?)?
-        for index in messages.indices {
-            if topic?.name != messages[index].topic {
-                topic = (messages[index].topic, topics.handle(for: messages[index].topic, client: handle))
-            }
-            // Serve ready delivery reports inline now and then (non-blocking): at bulk rates this saves the poll
-            // thread a wake-up per report batch, which is most of the cost of a report.
-            if index & 0xff == 0xff { rd_kafka_poll(handle.pointer, 0) }
-            while true {
-                let generation = deliveries.generation
-                guard let error = enqueue(messages[index], topic: topic?.handle, opaque: slots.opaque(at: index)) else {
-                    break
-                }
-                if error.code == .queueFull {
-                    do throws(KafkaError) {
-                        try await waitForQueueSpace(after: generation, deadline: deadline, error: error)
-                        continue
-                    } catch {
-                        slots.record(error, at: index)
-                        break
-                    }
-                }
-                slots.record(error, at: index)
-                break
+        var index = 0
+        while index < messages.count {
+            let generation = deliveries.generation
+            guard let full = enqueue(messages, from: index, slots: slots) else { break }
+            // The local queue is full at `full.index`: wait for deliveries to make room, then go on from there.
+            do throws(KafkaError) {
+                try await waitForQueueSpace(after: generation, deadline: deadline, error: full.error)
+                index = full.index
+            } catch {
+                slots.record(error, at: full.index)
+                index = full.index + 1
             }
         }
         return await slots.outcomes()
@@ -163,38 +150,6 @@ public final class KafkaProducer: Sendable {
         pollThread.stop()
     }
 
-    static let enqueueOperation = "enqueue message"
-
-    /// Hands one message to librdkafka with `opaque` (its delivery slot); returns the error when it was not queued.
-    private func enqueue(
-        _ message: KafkaProducerMessage, topic: ProducerTopicHandles.Handle?, opaque: UnsafeMutableRawPointer
-    ) -> KafkaError? {
-        guard let topic else {
-            return KafkaError(
-                code: .invalidArgument, reason: "invalid topic name \"\(message.topic)\"", operation: Self.enqueueOperation)
-        }
-        let code: rd_kafka_resp_err_t = {
-            guard gate.enter() else { return RD_KAFKA_RESP_ERR__STATE }
-            defer { gate.leave() }
-            let headers = KafkaHeader.makeNative(message.headers)
-            let code = Self.withBytes(message.value) { value, valueCount in
-                Self.withBytes(message.key) { key, keyCount in
-                    crdkafka_produce(
-                        handle.pointer, topic.pointer, message.partition ?? RD_KAFKA_PARTITION_UA, RD_KAFKA_MSG_F_COPY,
-                        value, valueCount, key, keyCount, headers, opaque)
-                }
-            }
-            if code != RD_KAFKA_RESP_ERR_NO_ERROR, let headers { rd_kafka_headers_destroy(headers) }
-            return code
-        }()
-        guard code != RD_KAFKA_RESP_ERR_NO_ERROR else { return nil }
-        let reason = code == RD_KAFKA_RESP_ERR__STATE ? "the producer is closed" : nil
-        return KafkaError(
-            code: KafkaErrorCode(code), reason: reason.map { "\($0) (\(message.destination))" }
-                ?? "\(KafkaErrorCode(code).explanation) (\(message.destination))",
-            operation: Self.enqueueOperation)
-    }
-
     private func waitForQueueSpace(
         after generation: UInt64, deadline: ContinuousClock.Instant, error: KafkaError
     ) async throws(KafkaError) {
@@ -204,14 +159,5 @@ public final class KafkaProducer: Sendable {
             throw timedOut
         }
         await deliveries.waitForProgress(after: generation)
-    }
-
-    /// Backing storage for a non-nil pointer to zero bytes, so an empty value stays distinct from a null one.
-    private static let placeholder: [UInt8] = [0]
-
-    private static func withBytes<R>(_ bytes: [UInt8]?, _ body: (UnsafeRawPointer?, Int) -> R) -> R {
-        guard let bytes else { return body(nil, 0) }
-        if bytes.isEmpty { return placeholder.withUnsafeBytes { body($0.baseAddress, 0) } }
-        return bytes.withUnsafeBytes { body($0.baseAddress, $0.count) }
     }
 }

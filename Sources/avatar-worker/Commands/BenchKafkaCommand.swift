@@ -39,6 +39,9 @@ struct BenchKafkaCommand: AsyncParsableCommand {
     @Option(help: "sendAll batches in flight at once.")
     var inFlight: Int = 2
 
+    @Option(help: "Rounds; the printed figures are the medians.")
+    var rounds: Int = 3
+
     @Option(help: "The module consumer's batchSize (records per hand-over).")
     var consumerBatchSize: Int = 2048
 
@@ -49,8 +52,8 @@ struct BenchKafkaCommand: AsyncParsableCommand {
     var baselineTool: String = "/usr/local/bin/rdkafka_performance"
 
     func validate() throws {
-        guard messages > 0, size > 0, batch > 0, inFlight > 0, (1...10_000).contains(consumerBatchSize) else {
-            throw ValidationError("--messages, --size, --batch and --in-flight must be positive, --consumer-batch-size 1...10000")
+        guard messages > 0, size > 0, batch > 0, inFlight > 0, rounds > 0, (1...10_000).contains(consumerBatchSize) else {
+            throw ValidationError("--messages, --size, --batch, --in-flight and --rounds must be positive, --consumer-batch-size 1...10000")
         }
     }
 
@@ -67,41 +70,81 @@ struct BenchKafkaCommand: AsyncParsableCommand {
         }
     }
 
+    /// One round's four figures (messages per second).
+    private struct Round {
+        var baselineProduce = 0.0
+        var moduleProduce = 0.0
+        var baselineConsume = 0.0
+        var moduleConsume = 0.0
+        var moduleConsumeEach = 0.0
+    }
+
     private func measure(bootstrapServers: String, logger: Logger) async throws {
         let runID = UUID().uuidString.prefix(8).lowercased()
-        let baselineTopic = "bench-\(runID)-rdkafka"
-        let moduleTopic = "bench-\(runID)-swift"
         let admin = try KafkaAdmin(configuration: KafkaConfiguration(["bootstrap.servers": bootstrapServers]), logger: logger)
-        _ = try await admin.createTopics([
-            KafkaTopicSpecification(name: baselineTopic, partitions: 1),
-            KafkaTopicSpecification(name: moduleTopic, partitions: 1),
-        ])
         print("broker \(bootstrapServers): \(messages) messages of \(size) bytes, 1 partition, consumers in a fresh group")
         print("both producers: " + producerSettings.map { "\($0.0)=\($0.1)" }.joined(separator: " "))
         print("both consumers: " + consumerSettings.map { "\($0.0)=\($0.1)" }.joined(separator: " "))
         print("Kafka module: sendAll batches of \(batch), \(inFlight) in flight; consumer batchSize \(consumerBatchSize)")
+        print("\(rounds) rounds, each on fresh topics and groups; the side that goes first alternates between rounds")
         let baseline = RdkafkaPerformance(
             tool: baselineTool, bootstrapServers: bootstrapServers, producerSettings: producerSettings,
             consumerSettings: consumerSettings)
 
-        let baselineProduce = try baseline.produce(topic: baselineTopic, count: messages, size: size)
-        print("rdkafka_performance produce: \(baselineProduce.command)")
-        let moduleProduce = try await produce(topic: moduleTopic, bootstrapServers: bootstrapServers, logger: logger)
-        let baselineConsume = try baseline.consume(topic: baselineTopic, group: "bench-\(runID)-rdkafka", count: messages)
-        print("rdkafka_performance consume: \(baselineConsume.command)")
-        let moduleConsume = try await consume(
-            topic: moduleTopic, group: "bench-\(runID)-swift-batches", style: .batches, bootstrapServers: bootstrapServers,
-            logger: logger)
-        let moduleConsumeEach = try await consume(
-            topic: moduleTopic, group: "bench-\(runID)-swift-messages", style: .perMessage,
-            bootstrapServers: bootstrapServers, logger: logger)
+        var results: [Round] = []
+        for round in 1...rounds {
+            let prefix = "bench-\(runID)-\(round)"
+            let baselineTopic = "\(prefix)-rdkafka"
+            let moduleTopic = "\(prefix)-swift"
+            _ = try await admin.createTopics([
+                KafkaTopicSpecification(name: baselineTopic, partitions: 1),
+                KafkaTopicSpecification(name: moduleTopic, partitions: 1),
+            ])
+            let baselineFirst = round % 2 == 1
+            var result = Round()
+            for side in baselineFirst ? [true, false] : [false, true] {
+                if side {
+                    let run = try baseline.produce(topic: baselineTopic, count: messages, size: size)
+                    if round == 1 { print("rdkafka_performance produce: \(run.command)") }
+                    result.baselineProduce = run.rate
+                } else {
+                    result.moduleProduce = try await produce(topic: moduleTopic, bootstrapServers: bootstrapServers, logger: logger)
+                }
+            }
+            for side in baselineFirst ? [true, false] : [false, true] {
+                if side {
+                    let run = try baseline.consume(topic: baselineTopic, group: "\(prefix)-rdkafka", count: messages)
+                    if round == 1 { print("rdkafka_performance consume: \(run.command)") }
+                    result.baselineConsume = run.rate
+                } else {
+                    result.moduleConsume = try await consume(
+                        topic: moduleTopic, group: "\(prefix)-swift-batches", style: .batches,
+                        bootstrapServers: bootstrapServers, logger: logger)
+                    result.moduleConsumeEach = try await consume(
+                        topic: moduleTopic, group: "\(prefix)-swift-messages", style: .perMessage,
+                        bootstrapServers: bootstrapServers, logger: logger)
+                }
+            }
+            print(String(
+                format: "round %d: produce %.0f vs %.0f (%.2f), consume %.0f vs %.0f (%.2f), one at a time %.0f (%.2f)",
+                round, result.moduleProduce, result.baselineProduce, result.moduleProduce / result.baselineProduce,
+                result.moduleConsume, result.baselineConsume, result.moduleConsume / result.baselineConsume,
+                result.moduleConsumeEach, result.moduleConsumeEach / result.baselineConsume))
+            results.append(result)
+        }
 
+        func median(_ values: [Double]) -> Double {
+            let sorted = values.sorted()
+            return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+        }
+        let baselineConsume = median(results.map(\.baselineConsume))
+        let moduleConsumeEach = median(results.map(\.moduleConsumeEach))
         print("")
-        print("                 Kafka module    rdkafka_performance    ratio")
-        report("produce msgs/s", module: moduleProduce, baseline: baselineProduce.rate)
-        report("consume msgs/s", module: moduleConsume, baseline: baselineConsume.rate)
+        print("median of \(rounds) rounds".padding(toLength: 21, withPad: " ", startingAt: 0) + "Kafka module    rdkafka_performance    ratio")
+        report("produce msgs/s", module: median(results.map(\.moduleProduce)), baseline: median(results.map(\.baselineProduce)))
+        report("consume msgs/s", module: median(results.map(\.moduleConsume)), baseline: baselineConsume)
         print(String(format: "  (one at a time: %.0f msgs/s, %.2f of the baseline; the figure above reads messageBatches)",
-                     moduleConsumeEach, moduleConsumeEach / baselineConsume.rate))
+                     moduleConsumeEach, moduleConsumeEach / baselineConsume))
     }
 
     /// The librdkafka producer properties both sides run with.
@@ -123,7 +166,7 @@ struct BenchKafkaCommand: AsyncParsableCommand {
     private func report(_ label: String, module: Double, baseline: Double) {
         let ratio = module / baseline
         print(
-            label.padding(toLength: 17, withPad: " ", startingAt: 0)
+            label.padding(toLength: 21, withPad: " ", startingAt: 0)
                 + String(format: "%12.0f    %19.0f    %5.2f  %@", module, baseline, ratio, ratio >= 0.9 ? "(target >= 0.90 met)" : "(below 0.90 target)"))
     }
 
