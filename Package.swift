@@ -48,6 +48,7 @@ dependencies += [
     .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+    .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.7.3"),
 ]
 targets += [
     .target(name: "CometAPI", dependencies: [
@@ -55,6 +56,7 @@ targets += [
         .product(name: "Logging", package: "swift-log"),
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOHTTP1", package: "swift-nio"),
+        .product(name: "Tracing", package: "swift-distributed-tracing"),
     ]),
     .target(name: "CometAPISimulator", dependencies: [
         "AvatarJobs",

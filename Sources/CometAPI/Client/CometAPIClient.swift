@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import NIOCore
 import NIOHTTP1
+import Tracing
 
 /// The CometAPI Kling Avatar client: create a task, query it, make TTS speech.
 ///
@@ -26,6 +27,8 @@ public final class CometAPIClient: Sendable {
     /// The query URL around its single `{task_id}` (nil for a template with several: the configuration's path).
     private let queryURLParts: (prefix: String, suffix: String)?
     private let commonHeaders: HTTPHeaders
+    /// The create request without its body: its URL is parsed once, not on every create.
+    private let createTemplate: HTTPClient.Request?
 
     /// A client for `configuration`, logging through `logger` (component `cometapi`).
     ///
@@ -49,6 +52,9 @@ public final class CometAPIClient: Sendable {
         headers.add(name: "Accept", value: "application/json")
         headers.add(name: "User-Agent", value: "avatar-worker")
         self.commonHeaders = headers
+        var createHeaders = headers
+        createHeaders.add(name: "Content-Type", value: "application/json")
+        self.createTemplate = try? HTTPClient.Request(url: createURL, method: .POST, headers: createHeaders)
         var logger = logger
         logger[metadataKey: "component"] = "cometapi"
         self.logger = logger
@@ -56,6 +62,9 @@ public final class CometAPIClient: Sendable {
             redirectConfiguration: .disallow,
             timeout: .init(connect: configuration.connectTimeout.timeAmount, read: configuration.requestTimeout.timeAmount)
         )
+        // With no tracer bootstrapped, AsyncHTTPClient would still build a no-op span and its attributes for every
+        // request: measurable at bulk rates and invisible to everyone. A bootstrapped tracer gets its spans.
+        if InstrumentationSystem.tracer is NoOpTracer { httpConfiguration.tracing.tracer = nil }
         httpConfiguration.connectionPool = .init(
             idleTimeout: .seconds(60),
             concurrentHTTP1ConnectionsPerHostSoftLimit: configuration.maximumConnections
@@ -75,7 +84,7 @@ public final class CometAPIClient: Sendable {
     /// A failure of kind ``CometAPIError/Kind/ambiguous`` means the task may exist: reconcile (by external task id
     /// where supported) before any resubmission.
     public func createAvatarTask(_ request: AvatarTaskRequest) async throws(CometAPIError) -> CreatedAvatarTask {
-        let collected = try await send(.createAvatarTask, method: .POST, url: createURL, body: request)
+        let collected = try await send(.createAvatarTask, method: .POST, url: createURL, template: createTemplate, body: request)
         let created = try parser.createdTask(status: collected.status, headers: collected.headers, body: collected.body)
         logger.debug("avatar task created", metadata: [
             "task_id": "\(created.taskID)",
@@ -136,17 +145,20 @@ public final class CometAPIClient: Sendable {
         _ operation: CometAPIError.Operation,
         method: HTTPMethod,
         url: String,
+        template: HTTPClient.Request? = nil,
         body: (some Encodable)?
     ) async throws(CometAPIError) -> ResponseCollector.Collected {
-        let request: HTTPClient.Request
+        var request: HTTPClient.Request
         do {
-            var headers = commonHeaders
-            var requestBody: HTTPClient.Body?
-            if let body {
-                headers.add(name: "Content-Type", value: "application/json")
-                requestBody = .data(try Self.encoder.encode(body))
+            let requestBody: HTTPClient.Body? = try body.map { .data(try Self.encoder.encode($0)) }
+            if let template {
+                request = template
+                request.body = requestBody
+            } else {
+                var headers = commonHeaders
+                if requestBody != nil { headers.add(name: "Content-Type", value: "application/json") }
+                request = try HTTPClient.Request(url: url, method: method, headers: headers, body: requestBody)
             }
-            request = try HTTPClient.Request(url: url, method: method, headers: headers, body: requestBody)
         } catch {
             throw CometAPIError(kind: .permanent, operation: operation, message: "request could not be built: \(error)")
         }

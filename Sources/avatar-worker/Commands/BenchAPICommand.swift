@@ -19,6 +19,9 @@ struct BenchAPICommand: AsyncParsableCommand {
     @Option(help: "Concurrent client loops and wrk connections.")
     var concurrency = 16
 
+    @Option(help: "Rounds (client phase and wrk phase each); the printed figures are the medians.")
+    var rounds = 3
+
     @Option(name: .customLong("wrk"), help: "Path of the wrk binary.")
     var wrkPath = "/usr/bin/wrk"
 
@@ -29,7 +32,9 @@ struct BenchAPICommand: AsyncParsableCommand {
     var inProcess = false
 
     func validate() throws {
-        guard duration > 0, concurrency > 0 else { throw ValidationError("--duration and --concurrency must be positive") }
+        guard duration > 0, concurrency > 0, rounds > 0 else {
+            throw ValidationError("--duration, --concurrency and --rounds must be positive")
+        }
         guard FileManager.default.isExecutableFile(atPath: wrkPath) else {
             throw ValidationError("wrk not found at \(wrkPath); install it (scripts/setup) or pass --wrk")
         }
@@ -63,6 +68,58 @@ struct BenchAPICommand: AsyncParsableCommand {
             throw error
         }
 
+        let queryURL = configuration.queryURL(for: sample.taskID)
+        let wrkArguments = [
+            "-t", "2", "-c", String(concurrency), "-d", "\(duration)s", "-H", "Authorization: Bearer bench-key", queryURL,
+        ]
+        let wrkCommand = ([wrkPath] + wrkArguments).map { $0.contains(" ") ? "'\($0)'" : $0 }.joined(separator: " ")
+        print("""
+            bench api: \(rounds) rounds of \(duration) s per phase, simulator \(inProcess ? "in-process" : "child process"), each phase alone, the side that goes first alternating
+              client: \(concurrency) concurrent create+query loops, connection pool of \(concurrency) HTTP/1.1 keep-alive connections, \(eventLoops) event loop(s)
+              wrk:    \(wrkCommand)
+                      (2 threads, \(concurrency) keep-alive connections, GET of one finished task)
+            """)
+        var clientRates: [Double] = []
+        var wrkRates: [Double] = []
+        var totalPairs = 0
+        var totalFailures = 0
+        for round in 1...rounds {
+            var clientRate = 0.0
+            var wrkRate = 0.0
+            for clientSide in round % 2 == 1 ? [true, false] : [false, true] {
+                if clientSide {
+                    let (pairs, failures, elapsed) = await runClient(client)
+                    totalPairs += pairs
+                    totalFailures += failures
+                    clientRate = 2 * Double(pairs) / elapsed
+                } else {
+                    wrkRate = try runWrk(arguments: wrkArguments)
+                }
+            }
+            print(String(format: "  round %d: client %.0f HTTP requests/s, wrk %.0f, ratio %.2f", round, clientRate, wrkRate, clientRate / wrkRate))
+            clientRates.append(clientRate)
+            wrkRates.append(wrkRate)
+        }
+        try await client.shutdown()
+
+        func median(_ values: [Double]) -> Double {
+            let sorted = values.sorted()
+            return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+        }
+        let clientRequestsPerSecond = median(clientRates)
+        let wrkRequestsPerSecond = median(wrkRates)
+        let ratio = clientRequestsPerSecond / wrkRequestsPerSecond
+        print("""
+              median of \(rounds) rounds:
+              client  create+query pairs/s: \(String(format: "%.0f", clientRequestsPerSecond / 2))  (\(totalPairs) pairs in all, \(totalFailures) failures)
+              client  HTTP requests/s:      \(String(format: "%.0f", clientRequestsPerSecond))
+              wrk     HTTP requests/s:      \(String(format: "%.0f", wrkRequestsPerSecond))  (GET \(configuration.queryPathTemplate))
+              ratio client/wrk:             \(String(format: "%.2f", ratio))  (target ≥ 0.50: \(ratio >= 0.5 ? "met" : "NOT met"))
+            """)
+    }
+
+    /// One client phase: `concurrency` loops of create then query for `duration` seconds.
+    private func runClient(_ client: CometAPIClient) async -> (pairs: Int, failures: Int, seconds: Double) {
         let started = ContinuousClock.now
         let end = started.advanced(by: .seconds(duration))
         let (pairCount, failureCount) = await withTaskGroup(of: (pairs: Int, failures: Int).self) { group in
@@ -84,28 +141,7 @@ struct BenchAPICommand: AsyncParsableCommand {
             }
             return await group.reduce(into: (0, 0)) { $0.0 += $1.pairs; $0.1 += $1.failures }
         }
-        let elapsed = (ContinuousClock.now - started).seconds
-        try await client.shutdown()
-        let clientPairsPerSecond = Double(pairCount) / elapsed
-        let clientRequestsPerSecond = 2 * clientPairsPerSecond
-
-        let queryURL = configuration.queryURL(for: sample.taskID)
-        let wrkArguments = [
-            "-t", "2", "-c", String(concurrency), "-d", "\(duration)s", "-H", "Authorization: Bearer bench-key", queryURL,
-        ]
-        let wrkRequestsPerSecond = try runWrk(arguments: wrkArguments)
-        let ratio = clientRequestsPerSecond / wrkRequestsPerSecond
-        let wrkCommand = ([wrkPath] + wrkArguments).map { $0.contains(" ") ? "'\($0)'" : $0 }.joined(separator: " ")
-        print("""
-            bench api: \(duration) s per phase, simulator \(inProcess ? "in-process" : "child process"), each phase alone
-              client: \(concurrency) concurrent create+query loops, connection pool of \(concurrency) HTTP/1.1 keep-alive connections, \(eventLoops) event loop(s)
-              wrk:    \(wrkCommand)
-                      (2 threads, \(concurrency) keep-alive connections, GET of one finished task)
-              client  create+query pairs/s: \(String(format: "%.0f", clientPairsPerSecond))  (\(pairCount) pairs, \(failureCount) failures)
-              client  HTTP requests/s:      \(String(format: "%.0f", clientRequestsPerSecond))
-              wrk     HTTP requests/s:      \(String(format: "%.0f", wrkRequestsPerSecond))  (GET \(configuration.queryPathTemplate))
-              ratio client/wrk:             \(String(format: "%.2f", ratio))  (target ≥ 0.50: \(ratio >= 0.5 ? "met" : "NOT met"))
-            """)
+        return (pairCount, failureCount, (ContinuousClock.now - started).seconds)
     }
 
     private func runWrk(arguments: [String]) throws -> Double {
