@@ -108,6 +108,55 @@ struct MockClusterProducerTests {
         #expect(late?.code == .invalidState)
     }
 
+    @Test("one sendAll mixing topics, partitions, keys, headers, tombstones and a bad topic: each record lands as sent")
+    func mixedBulk() async throws {
+        let mock = try MockCluster()
+        let first = UniqueName.make("mixed-a")
+        let second = UniqueName.make("mixed-b")
+        mock.createTopic(first, partitions: 2)
+        mock.createTopic(second, partitions: 1)
+        let producer = try KafkaProducer(configuration: mock.producerConfiguration())
+        // Runs without headers go through librdkafka's batch call, records with headers one by one: interleave them,
+        // switch topics, and put more than one run's worth (256) in a row.
+        var messages: [KafkaProducerMessage] = []
+        for index in 0..<700 {
+            let topic = (index / 100) % 2 == 0 ? first : second
+            let partition: Int32? = topic == first ? Int32(index % 2) : nil
+            let headers = index % 7 == 0 ? [KafkaHeader(name: "index", text: "\(index)")] : []
+            let value: [UInt8]? = index % 50 == 0 ? nil : (index % 50 == 1 ? [] : Array("v\(index)".utf8))
+            let key: [UInt8]? = index % 3 == 0 ? nil : (index % 3 == 1 ? [] : Array("k\(index)".utf8))
+            messages.append(KafkaProducerMessage(topic: topic, partition: partition, key: key, value: value, headers: headers))
+        }
+        // librdkafka refuses topic names over 512 bytes when it makes the topic handle.
+        messages.insert(KafkaProducerMessage(topic: String(repeating: "t", count: 600), partition: 0, key: nil, value: "x"), at: 350)
+        let outcomes = await producer.sendAll(messages)
+        await producer.close()
+        #expect(outcomes.count == 701)
+        let refused = #expect(throws: KafkaError.self) { _ = try outcomes[350].get() }
+        #expect(refused?.code == .invalidArgument)
+        var expected = messages
+        expected.remove(at: 350)
+        var delivered = outcomes
+        delivered.remove(at: 350)
+        let reports = delivered.compactMap { try? $0.get() }
+        #expect(reports.count == 700)
+        for (report, message) in zip(reports, expected) {
+            #expect(report.topic == message.topic)
+            if let partition = message.partition { #expect(report.partition == partition) }
+        }
+        var stored: [KafkaTopicPartition: [KafkaConsumerMessage]] = [:]
+        for partition: Int32 in 0..<2 { stored[KafkaTopicPartition(topic: first, partition: partition)] = try await readAll(mock, topic: first, partition: partition) }
+        stored[KafkaTopicPartition(topic: second, partition: 0)] = try await readAll(mock, topic: second)
+        #expect(stored.values.map(\.count).reduce(0, +) == 700)
+        for (report, message) in zip(reports, expected) {
+            let record = stored[KafkaTopicPartition(topic: report.topic, partition: report.partition)]?.first { $0.offset == report.offset }
+            try #require(record != nil)
+            #expect(record?.value == message.value)
+            #expect(record?.key == message.key)
+            #expect(record?.headers == message.headers)
+        }
+    }
+
     @Test("tombstones, missing keys, empty values and odd headers survive a round trip")
     func oddRecordsRoundTrip() async throws {
         let mock = try MockCluster()

@@ -1,4 +1,4 @@
-import Kafka
+@testable import Kafka
 import Testing
 import TestSupport
 
@@ -41,6 +41,48 @@ struct TansuConsumerGroupTests {
             #expect(committed.values.sorted() == [10, 10, 10])
             await consumer.close()
             #expect(recorder.assignment.isEmpty)
+        }
+    }
+
+    @Test("messageBatches hands out whole fetched batches within batchSize; a second iterator is refused")
+    func messageBatches() async throws {
+        try await withEmbeddedBroker { broker in
+            let topic = UniqueName.make("batches")
+            try await seed(broker, topic: topic, partitions: 2, count: 500)
+            let consumer = try KafkaConsumer(
+                configuration: broker.consumerConfiguration(groupID: UniqueName.make("g")), batchSize: 64)
+            try consumer.subscribe(topics: [topic])
+            let batches = try await withTimeout(.seconds(30), "500 records in batches") {
+                var batches: [[KafkaConsumerMessage]] = []
+                for try await batch in consumer.messageBatches {
+                    batches.append(batch)
+                    if batches.joined().count >= 500 { break }
+                }
+                return batches
+            }
+            #expect(batches.allSatisfy { (1...64).contains($0.count) })
+            let received = Array(batches.joined())
+            #expect(received.count == 500)
+            #expect(Set(received.compactMap(\.valueText)) == Set((0..<500).map { "v\($0)" }))
+            for partition: Int32 in 0..<2 {
+                let offsets = received.filter { $0.partition == partition }.map(\.offset)
+                #expect(offsets == Array(0..<250))
+            }
+            #expect(received.allSatisfy { $0.keyText == "k" + ($0.header("index")?.text ?? "?") })
+
+            // While one task waits on the batches, another iterating the messages is refused at once.
+            let waiting = Task {
+                var first = consumer.messageBatches.makeAsyncIterator()
+                return try await first.next()
+            }
+            try await waitUntil("the first iterator to wait", within: .seconds(10)) {
+                consumer.coordinator.state.withLock { $0.waiter != nil }
+            }
+            var second = consumer.messages.makeAsyncIterator()
+            let refused = await #expect(throws: KafkaError.self) { _ = try await second.next() }
+            #expect(refused?.code == .invalidState)
+            await consumer.close()
+            #expect(try await waiting.value == nil)
         }
     }
 
