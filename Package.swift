@@ -74,7 +74,9 @@ targets += [
         .product(name: "Hummingbird", package: "hummingbird"),
     ]),
 ]
-cliDependencies += ["CometAPI", "CometAPISimulator", .product(name: "NIOPosix", package: "swift-nio")]
+cliDependencies += [
+    "CometAPI", "CometAPISimulator", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+]
 testSupportDependencies += ["CometAPI", "CometAPISimulator"]
 
 // MARK: - AvatarWorker: the service

@@ -3,10 +3,16 @@ import CometAPI
 import CometAPISimulator
 import Foundation
 import Logging
+import NIOCore
 import NIOPosix
 
 /// `avatar-worker bench api`: create+query pairs per second through ``CometAPIClient`` against the simulator, beside
 /// `wrk` hitting the same query endpoint of the same simulator for the same time, with the ratio of HTTP requests/s.
+///
+/// Like for like: wrk runs 2 threads that each own their connections; the client runs 2 event loops, and each client
+/// loop is a task that prefers one of them (``EventLoopTaskExecutor``), so a request and its response are handled on
+/// one thread, as in wrk. Each round also prints the CPU time per request of the client, of wrk and of the simulator
+/// (a child process), which is what decides the ratio on a two-core machine.
 struct BenchAPICommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "api",
@@ -25,8 +31,13 @@ struct BenchAPICommand: AsyncParsableCommand {
     @Option(name: .customLong("wrk"), help: "Path of the wrk binary.")
     var wrkPath = "/usr/bin/wrk"
 
-    @Option(name: .customLong("event-loops"), help: "Event-loop threads for the client's connection pool.")
-    var eventLoops = 1
+    @Option(name: .customLong("event-loops"), help: "Event-loop threads for the client (wrk runs 2 threads).")
+    var eventLoops = 2
+
+    @Flag(
+        inversion: .prefixedNo,
+        help: "Run each client loop on one of the client's event loops, as wrk runs each connection on one of its threads (no thread hop per request).")
+    var onEventLoop = true
 
     @Flag(name: .customLong("in-process"), help: "Run the simulator inside this process instead of a child process.")
     var inProcess = false
@@ -44,7 +55,7 @@ struct BenchAPICommand: AsyncParsableCommand {
         let simulator = try await BenchSimulator.start(inProcess: inProcess)
         let eventLoopGroup = MultiThreadedEventLoopGroup(numberOfThreads: eventLoops)
         do {
-            try await measure(baseURL: simulator.baseURL, eventLoopGroup: eventLoopGroup)
+            try await measure(baseURL: simulator.baseURL, simulatorProcessID: simulator.processID, eventLoopGroup: eventLoopGroup)
             try await eventLoopGroup.shutdownGracefully()
             await simulator.stop()
         } catch {
@@ -54,7 +65,7 @@ struct BenchAPICommand: AsyncParsableCommand {
         }
     }
 
-    private func measure(baseURL: URL, eventLoopGroup: MultiThreadedEventLoopGroup) async throws {
+    private func measure(baseURL: URL, simulatorProcessID: Int32?, eventLoopGroup: MultiThreadedEventLoopGroup) async throws {
         var logger = Logger(label: "bench-api")
         logger.logLevel = .warning
         var configuration = CometAPIConfiguration(apiKey: try APIKey("bench-key"), baseURL: baseURL)
@@ -75,10 +86,11 @@ struct BenchAPICommand: AsyncParsableCommand {
         let wrkCommand = ([wrkPath] + wrkArguments).map { $0.contains(" ") ? "'\($0)'" : $0 }.joined(separator: " ")
         print("""
             bench api: \(rounds) rounds of \(duration) s per phase, simulator \(inProcess ? "in-process" : "child process"), each phase alone, the side that goes first alternating
-              client: \(concurrency) concurrent create+query loops, connection pool of \(concurrency) HTTP/1.1 keep-alive connections, \(eventLoops) event loop(s)
+              client: \(concurrency) concurrent create+query loops, connection pool of \(concurrency) HTTP/1.1 keep-alive connections, \(eventLoops) event loop(s), loops running \(onEventLoop ? "on the event loops" : "on Swift's cooperative pool")
               wrk:    \(wrkCommand)
                       (2 threads, \(concurrency) keep-alive connections, GET of one finished task)
             """)
+        let executors: [any TaskExecutor]? = onEventLoop ? eventLoopGroup.makeIterator().map { EventLoopTaskExecutor(eventLoop: $0) } : nil
         var clientRates: [Double] = []
         var wrkRates: [Double] = []
         var totalPairs = 0
@@ -86,17 +98,31 @@ struct BenchAPICommand: AsyncParsableCommand {
         for round in 1...rounds {
             var clientRate = 0.0
             var wrkRate = 0.0
+            var cpu = (client: 0.0, simulatorWithClient: 0.0, wrk: 0.0, simulatorWithWrk: 0.0)
             for clientSide in round % 2 == 1 ? [true, false] : [false, true] {
+                let simulatorBefore = simulatorProcessID.map(CPUTime.process) ?? 0
                 if clientSide {
-                    let (pairs, failures, elapsed) = await runClient(client)
+                    let before = CPUTime.ownProcess()
+                    let (pairs, failures, elapsed) = await runClient(client, executors: executors)
                     totalPairs += pairs
                     totalFailures += failures
                     clientRate = 2 * Double(pairs) / elapsed
+                    cpu.client = (CPUTime.ownProcess() - before) / Double(2 * max(pairs, 1))
+                    cpu.simulatorWithClient = ((simulatorProcessID.map(CPUTime.process) ?? 0) - simulatorBefore) / Double(2 * max(pairs, 1))
                 } else {
+                    let before = CPUTime.waitedChildren()
                     wrkRate = try runWrk(arguments: wrkArguments)
+                    let requests = max(wrkRate * Double(duration), 1)
+                    cpu.wrk = (CPUTime.waitedChildren() - before) / requests
+                    cpu.simulatorWithWrk = ((simulatorProcessID.map(CPUTime.process) ?? 0) - simulatorBefore) / requests
                 }
             }
             print(String(format: "  round %d: client %.0f HTTP requests/s, wrk %.0f, ratio %.2f", round, clientRate, wrkRate, clientRate / wrkRate))
+            if simulatorProcessID != nil {
+                print(String(
+                    format: "           CPU per request: client %.0f µs + simulator %.0f µs; wrk %.0f µs + simulator %.0f µs",
+                    cpu.client * 1e6, cpu.simulatorWithClient * 1e6, cpu.wrk * 1e6, cpu.simulatorWithWrk * 1e6))
+            }
             clientRates.append(clientRate)
             wrkRates.append(wrkRate)
         }
@@ -119,12 +145,12 @@ struct BenchAPICommand: AsyncParsableCommand {
     }
 
     /// One client phase: `concurrency` loops of create then query for `duration` seconds.
-    private func runClient(_ client: CometAPIClient) async -> (pairs: Int, failures: Int, seconds: Double) {
+    private func runClient(_ client: CometAPIClient, executors: [any TaskExecutor]?) async -> (pairs: Int, failures: Int, seconds: Double) {
         let started = ContinuousClock.now
         let end = started.advanced(by: .seconds(duration))
         let (pairCount, failureCount) = await withTaskGroup(of: (pairs: Int, failures: Int).self) { group in
-            for _ in 0..<concurrency {
-                group.addTask {
+            for index in 0..<concurrency {
+                group.addTask(executorPreference: executors.map { $0[index % $0.count] }) {
                     var pairs = 0
                     var failures = 0
                     while ContinuousClock.now < end {
@@ -162,4 +188,43 @@ struct BenchAPICommand: AsyncParsableCommand {
     }
 
     static let request = AvatarTaskRequest(image: "https://images.test/portrait.png", speech: .audioID("bench-audio"), prompt: "bench")
+}
+
+/// CPU time (user + system, seconds) of processes, for the per-request costs the benchmark prints.
+enum CPUTime {
+    /// This process.
+    static func ownProcess() -> Double { usage(RUSAGE_SELF) }
+
+    /// Children that have been waited for (`wrk` after it exited).
+    static func waitedChildren() -> Double { usage(RUSAGE_CHILDREN) }
+
+    /// A running process, from `/proc/<pid>/stat` (clock-tick resolution); 0 when it cannot be read.
+    static func process(_ pid: Int32) -> Double {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let afterName = stat.lastIndex(of: ")") else { return 0 }
+        // Fields after "pid (comm)": state is field 3, utime 14, stime 15.
+        let fields = stat[stat.index(after: afterName)...].split(separator: " ")
+        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return 0 }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+
+    private static func usage(_ who: __rusage_who) -> Double {
+        var usage = rusage()
+        getrusage(__rusage_who_t(who.rawValue), &usage)
+        func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
+    }
+}
+
+/// Runs tasks on one NIO event loop: a task that prefers it awaits AsyncHTTPClient futures without leaving the loop's
+/// thread, so a request costs no cross-thread wake-up on the way out or back.
+final class EventLoopTaskExecutor: TaskExecutor, @unchecked Sendable {
+    let eventLoop: any EventLoop
+
+    init(eventLoop: any EventLoop) { self.eventLoop = eventLoop }
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        eventLoop.execute { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
+    }
 }

@@ -35,6 +35,9 @@ struct BenchSimulator {
         return BenchSimulator(baseURL: url, child: process, inProcess: nil)
     }
 
+    /// The child's process id (nil in process).
+    var processID: Int32? { child?.processIdentifier }
+
     /// Stops the child (SIGTERM, then waits) or the in-process simulator.
     func stop() async {
         if let child {
