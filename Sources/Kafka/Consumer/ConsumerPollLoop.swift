@@ -9,6 +9,8 @@ struct ConsumerPollLoop: Sendable {
     let queue: RdKafkaQueue
     let coordinator: ConsumerCoordinator
     let context: KafkaClientContext
+    /// False: records are handed over without their headers (see ``KafkaConsumer/init(configuration:batchSize:backpressureDelay:decodesHeaders:logger:)``).
+    let decodesHeaders: Bool
 
     /// How long one poll may block: bounds the delay of close and of rebalance callbacks.
     static let pollTimeoutMilliseconds: Int32 = 100
@@ -60,7 +62,8 @@ struct ConsumerPollLoop: Sendable {
                 let partition = KafkaTopicPartition(topic: lastTopic.1, partition: message.pointee.partition)
                 lastEpoch = (message.pointee.rkt, message.pointee.partition, epochs[partition] ?? 0)
             }
-            batch.append(KafkaConsumerMessage(native: message, topic: lastTopic.1, epoch: lastEpoch.epoch))
+            batch.append(KafkaConsumerMessage(
+                native: message, topic: lastTopic.1, epoch: lastEpoch.epoch, decodesHeaders: decodesHeaders))
         }
         return batch
     }

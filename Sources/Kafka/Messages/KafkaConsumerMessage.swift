@@ -53,15 +53,18 @@ public struct KafkaConsumerMessage: Hashable, Sendable {
     /// The first header named `name`.
     public func header(_ name: String) -> KafkaHeader? { headers.first { $0.name == name } }
 
-    /// Copies a successfully received librdkafka message (the caller still destroys it).
-    init(native message: UnsafeMutablePointer<rd_kafka_message_t>, topic: String, epoch: UInt64) {
+    /// Copies a successfully received librdkafka message (the caller still destroys it); its headers only when
+    /// `decodesHeaders`.
+    init(
+        native message: UnsafeMutablePointer<rd_kafka_message_t>, topic: String, epoch: UInt64, decodesHeaders: Bool = true
+    ) {
         let record = message.pointee
         self.topic = topic
         self.partition = record.partition
         self.offset = record.offset
         self.key = record.key.map { Array(UnsafeRawBufferPointer(start: $0, count: record.key_len)) }
         self.value = record.payload.map { Array(UnsafeRawBufferPointer(start: $0, count: record.len)) }
-        self.headers = KafkaHeader.decode(message)
+        self.headers = decodesHeaders ? KafkaHeader.decode(message) : []
         var timestampType = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE
         let timestamp = rd_kafka_message_timestamp(message, &timestampType)
         self.timestampMilliseconds = timestampType == RD_KAFKA_TIMESTAMP_NOT_AVAILABLE ? nil : timestamp
