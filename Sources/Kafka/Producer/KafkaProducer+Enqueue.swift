@@ -38,7 +38,7 @@ extension KafkaProducer {
         while index < messages.count {
             // Serve ready delivery reports inline (non-blocking): at bulk rates this saves the poll thread a wake-up
             // per report batch, which is most of the cost of a report.
-            rd_kafka_poll(handle.pointer, 0)
+            deliveries.served(rd_kafka_poll(handle.pointer, 0))
             if topic?.name != messages[index].topic {
                 topic = (messages[index].topic, topics.handle(for: messages[index].topic, client: handle))
             }

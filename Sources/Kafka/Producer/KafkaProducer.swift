@@ -54,7 +54,7 @@ public final class KafkaProducer: Sendable {
         self.handle = handle
         self.pollThread = PollThread(name: "kafka-producer-poll") { thread in
             while !thread.isStopping {
-                rd_kafka_poll(handle.pointer, 100)
+                deliveries.served(rd_kafka_poll(handle.pointer, 100))
                 deliveries.tick()
             }
         }

@@ -4,10 +4,10 @@ import Synchronization
 /// The producer side of librdkafka's delivery-report callback: completes each message's waiter and lets senders that
 /// met a full local queue (`QUEUE_FULL`) wait for progress instead of failing.
 ///
-/// Back-pressure works by generation: every delivery report bumps a counter; a sender that saw `QUEUE_FULL` at
-/// generation g waits until the counter moves past g (a report freed queue space) or the poll thread's next tick
-/// (at most 100 ms later), then retries or gives up at its deadline. The hot path (one report) is two atomic
-/// operations; the lock is taken only while some sender waits.
+/// Back-pressure works by generation: every poll that served delivery reports bumps a counter (``served(_:)``); a
+/// sender that saw `QUEUE_FULL` at generation g waits until the counter moves past g (reports freed queue space) or
+/// the poll thread's next tick (at most 100 ms later), then retries or gives up at its deadline. A report itself costs
+/// one atomic decrement in its ``DeliverySlots``; the lock is taken only while some sender waits.
 final class ProducerDeliveries: Sendable {
     private let generationCounter = Atomic<UInt64>(0)
     private let waiterCount = Atomic<Int>(0)
@@ -31,6 +31,13 @@ final class ProducerDeliveries: Sendable {
     /// Wakes every waiting sender so it re-checks its deadline (called by the poll thread after each poll).
     func tick() { wakeAll() }
 
+    /// Records that a poll served `events` callbacks: when some were delivery reports, queue space may be free.
+    func served(_ events: Int32) {
+        guard events > 0 else { return }
+        generationCounter.add(1, ordering: .sequentiallyConsistent)
+        wakeAll()
+    }
+
     private func wakeAll() {
         guard waiterCount.load(ordering: .sequentiallyConsistent) > 0 else { return }
         let woken = waiters.withLock { waiters in
@@ -46,8 +53,6 @@ final class ProducerDeliveries: Sendable {
         if let opaque = message.pointee._private {
             DeliverySlots.deliver(message, opaque: opaque) { topic in Self.error(of: message, topic: topic, rk: rk) }
         }
-        generationCounter.add(1, ordering: .sequentiallyConsistent)
-        wakeAll()
     }
 
     private static func error(of message: UnsafePointer<rd_kafka_message_t>, topic: String, rk: OpaquePointer?) -> KafkaError {
