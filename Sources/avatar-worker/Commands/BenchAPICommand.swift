@@ -128,12 +128,8 @@ struct BenchAPICommand: AsyncParsableCommand {
         }
         try await client.shutdown()
 
-        func median(_ values: [Double]) -> Double {
-            let sorted = values.sorted()
-            return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
-        }
-        let clientRequestsPerSecond = median(clientRates)
-        let wrkRequestsPerSecond = median(wrkRates)
+        let clientRequestsPerSecond = clientRates.median
+        let wrkRequestsPerSecond = wrkRates.median
         let ratio = clientRequestsPerSecond / wrkRequestsPerSecond
         print("""
               median of \(rounds) rounds:

@@ -22,3 +22,13 @@ struct BenchCommand: AsyncParsableCommand {
         ]
     )
 }
+
+extension Array where Element == Double {
+    /// The middle value (the mean of the two middle ones for an even count); 0 when empty. Benchmarks report the median
+    /// of their rounds, which one disturbed round cannot move.
+    var median: Double {
+        guard !isEmpty else { return 0 }
+        let sorted = sorted()
+        return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+    }
+}

@@ -142,17 +142,13 @@ struct BenchKafkaCommand: AsyncParsableCommand {
             results.append(result)
         }
 
-        func median(_ values: [Double]) -> Double {
-            let sorted = values.sorted()
-            return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
-        }
-        let baselineConsume = median(results.map(\.baselineConsume))
-        let moduleConsumeEach = median(results.map(\.moduleConsumeEach))
-        let moduleConsumeHeaders = median(results.map(\.moduleConsumeHeaders))
+        let baselineConsume = results.map(\.baselineConsume).median
+        let moduleConsumeEach = results.map(\.moduleConsumeEach).median
+        let moduleConsumeHeaders = results.map(\.moduleConsumeHeaders).median
         print("")
         print("median of \(rounds) rounds".padding(toLength: 21, withPad: " ", startingAt: 0) + "Kafka module    rdkafka_performance    ratio")
-        report("produce msgs/s", module: median(results.map(\.moduleProduce)), baseline: median(results.map(\.baselineProduce)))
-        report("consume msgs/s", module: median(results.map(\.moduleConsume)), baseline: baselineConsume)
+        report("produce msgs/s", module: results.map(\.moduleProduce).median, baseline: results.map(\.baselineProduce).median)
+        report("consume msgs/s", module: results.map(\.moduleConsume).median, baseline: baselineConsume)
         print("  (consume: messageBatches reading each value, as rdkafka_performance does, with decodesHeaders: false)")
         print(String(format: "  with headers decoded (the default): messageBatches %.0f msgs/s (%.2f), one message at a time %.0f msgs/s (%.2f)",
                      moduleConsumeHeaders, moduleConsumeHeaders / baselineConsume, moduleConsumeEach, moduleConsumeEach / baselineConsume))
