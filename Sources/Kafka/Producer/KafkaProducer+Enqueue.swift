@@ -31,7 +31,7 @@ extension KafkaProducer {
             return nil
         }
         defer { gate.leave() }
-        var batch = EnqueueBatch(capacity: Self.enqueueRunLimit)
+        var batch = EnqueueBatch(capacity: min(Self.enqueueRunLimit, messages.count - start))
         defer { batch.deallocate() }
         var topic: (name: String, handle: ProducerTopicHandles.Handle?)?
         var index = start
@@ -123,10 +123,12 @@ struct EnqueueBatch {
     private let capacity: Int
     private var scratch: UnsafeMutableRawBufferPointer
 
+    /// Room for `capacity` messages; the scratch buffer is sized by the first run that needs it (a single `send`
+    /// allocates no more than its own bytes).
     init(capacity: Int) {
         self.capacity = capacity
-        natives = .allocate(capacity: capacity)
-        scratch = .allocate(byteCount: 64 * 1024, alignment: 16)
+        natives = .allocate(capacity: max(capacity, 1))
+        scratch = UnsafeMutableRawBufferPointer(start: nil, count: 0)
     }
 
     func deallocate() {
@@ -143,10 +145,10 @@ struct EnqueueBatch {
             for slot in buffer.indices {
                 needed += (buffer[slot].value.map { max($0.count, 1) } ?? 0) + (buffer[slot].key.map { max($0.count, 1) } ?? 0)
             }
-            if needed > scratch.count {
-                // Grows for large messages and stays grown for the rest of this call.
+            if needed > scratch.count || scratch.baseAddress == nil {
+                // Sized by the largest run so far; stays that size for the rest of this call.
                 scratch.deallocate()
-                scratch = .allocate(byteCount: needed, alignment: 16)
+                scratch = .allocate(byteCount: max(needed, 1), alignment: 16)
             }
             let base = scratch.baseAddress!
             var used = 0
