@@ -66,8 +66,7 @@ public struct KafkaConsumerMessageBatches: AsyncSequence, Sendable {
         /// The next batch, nil once the consumer is closed.
         /// - Throws: a fatal ``KafkaError``, or `CancellationError` when the waiting task is cancelled.
         public mutating func next() async throws -> [KafkaConsumerMessage]? {
-            let batch = try await coordinator.nextBatch()
-            return batch.isEmpty ? nil : batch
+            try await next(isolation: nil)
         }
 
         /// The next batch, nil once the consumer is closed, in the caller's isolation.
