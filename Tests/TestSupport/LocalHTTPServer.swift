@@ -41,27 +41,13 @@ public final class LocalHTTPServer: Sendable {
 
     /// Starts listening and accepting; `handler` answers each request.
     public init(handler: @escaping @Sendable (Request) -> Reply) throws {
-        let socketFD = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard socketFD >= 0 else { throw POSIXError(.EIO) }
-        var yes: Int32 = 1
-        setsockopt(socketFD, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
-        address.sin_port = 0
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socketFD, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard bound == 0, listen(socketFD, 16) == 0 else {
+        let (socketFD, boundPort) = try LoopbackSocket.bind(reuseAddress: true)
+        guard listen(socketFD, 16) == 0 else {
             close(socketFD)
             throw POSIXError(.EADDRINUSE)
         }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(socketFD, $0, &length) }
-        }
         listener = socketFD
-        port = Int(UInt16(bigEndian: address.sin_port))
+        port = boundPort
         self.handler = handler
         Thread.detachNewThread { [self] in acceptLoop() }
     }
