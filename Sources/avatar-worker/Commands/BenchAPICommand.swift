@@ -91,6 +91,7 @@ struct BenchAPICommand: AsyncParsableCommand {
                       (2 threads, \(concurrency) keep-alive connections, GET of one finished task)
             """)
         let executors: [any TaskExecutor]? = onEventLoop ? eventLoopGroup.makeIterator().map { EventLoopTaskExecutor(eventLoop: $0) } : nil
+        let simulatorCPU = { simulatorProcessID.map(CPUTime.process) ?? 0 }
         var clientRates: [Double] = []
         var wrkRates: [Double] = []
         var totalPairs = 0
@@ -100,7 +101,7 @@ struct BenchAPICommand: AsyncParsableCommand {
             var wrkRate = 0.0
             var cpu = (client: 0.0, simulatorWithClient: 0.0, wrk: 0.0, simulatorWithWrk: 0.0)
             for clientSide in round % 2 == 1 ? [true, false] : [false, true] {
-                let simulatorBefore = simulatorProcessID.map(CPUTime.process) ?? 0
+                let simulatorBefore = simulatorCPU()
                 if clientSide {
                     let before = CPUTime.ownProcess()
                     let (pairs, failures, elapsed) = await runClient(client, executors: executors)
@@ -108,13 +109,18 @@ struct BenchAPICommand: AsyncParsableCommand {
                     totalFailures += failures
                     clientRate = 2 * Double(pairs) / elapsed
                     cpu.client = (CPUTime.ownProcess() - before) / Double(2 * max(pairs, 1))
-                    cpu.simulatorWithClient = ((simulatorProcessID.map(CPUTime.process) ?? 0) - simulatorBefore) / Double(2 * max(pairs, 1))
+                    cpu.simulatorWithClient = (simulatorCPU() - simulatorBefore) / Double(2 * max(pairs, 1))
                 } else {
                     let before = CPUTime.waitedChildren()
-                    wrkRate = try runWrk(arguments: wrkArguments)
+                    do {
+                        wrkRate = try runWrk(arguments: wrkArguments)
+                    } catch {
+                        try? await client.shutdown()
+                        throw error
+                    }
                     let requests = max(wrkRate * Double(duration), 1)
                     cpu.wrk = (CPUTime.waitedChildren() - before) / requests
-                    cpu.simulatorWithWrk = ((simulatorProcessID.map(CPUTime.process) ?? 0) - simulatorBefore) / requests
+                    cpu.simulatorWithWrk = (simulatorCPU() - simulatorBefore) / requests
                 }
             }
             print(String(format: "  round %d: client %.0f HTTP requests/s, wrk %.0f, ratio %.2f", round, clientRate, wrkRate, clientRate / wrkRate))
@@ -178,7 +184,7 @@ struct BenchAPICommand: AsyncParsableCommand {
         let text = String(decoding: data, as: UTF8.self)
         guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix("Requests/sec:") }),
               let value = Double(line.dropFirst("Requests/sec:".count).trimmingCharacters(in: .whitespaces)) else {
-            throw ValidationError("could not read wrk's output:\n\(text)")
+            throw BenchFailure(what: "could not read wrk's output:\n\(text)")
         }
         return value
     }
