@@ -66,11 +66,14 @@ struct PipelineRestoreTests {
     @Test("a finished job's tombstone waits until its offset is committed behind an earlier job still creating")
     func tombstoneAfterCommit() async throws {
         try await withEmbeddedBroker { broker in
+            // The first create is answered after 8 s: a wide window for the second job to finish in, even on a loaded
+            // machine. Whether it did is checked from the records' own timestamps, not from when the test looks.
             let simulatorConfiguration = SimulatorConfiguration(
-                taskSeconds: 0.2...0.3, slowResponseDelay: .seconds(4), mediaChecks: .sizeOnly)
+                taskSeconds: 0.2...0.3, slowResponseDelay: .seconds(8), mediaChecks: .sizeOnly)
             try await withSimulator(simulatorConfiguration) { simulator in
                 let topics = try await WorkerTopics.create(on: broker)
-                let configuration = try testWorkerConfiguration(broker: broker, simulator: simulator, topics: topics)
+                var configuration = try testWorkerConfiguration(broker: broker, simulator: simulator, topics: topics)
+                configuration.apiRequestTimeout = .seconds(30)
                 simulator.enqueueFault(.slow, route: .create, count: 1)
                 try await withWorker(configuration) { _ in
                     try await produceJobs([("slow-first", sampleJob("slow-first"))], to: topics.jobs, broker: broker)
@@ -78,15 +81,27 @@ struct PipelineRestoreTests {
                         while simulator.stats().createRequestsTotal < 1 { try await Task.sleep(for: .milliseconds(20)) }
                     }
                     try await produceJobs([("fast-second", sampleJob("fast-second"))], to: topics.jobs, broker: broker)
-                    let first = try resultEvents(try await waitForRecords(1, topic: topics.results, broker: broker))
-                    #expect(first.map(\.jobID) == ["fast-second"])
-                    // Offset 1 is done but offset 0 is still creating: nothing past offset 0 can be committed, so the
-                    // finished job keeps its ledger record (a crash now redelivers it and the ledger catches it).
-                    let live = try await waitForLiveLedger(2, topic: topics.tasks, broker: broker, exactly: false)
-                    #expect(live.contains("fast-second"))
-                    let both = try resultEvents(try await waitForRecords(2, topic: topics.results, broker: broker))
-                    #expect(Set(both.map(\.jobID)) == ["slow-first", "fast-second"])
+                    let results = try resultEvents(try await waitForRecords(2, topic: topics.results, broker: broker))
+                    #expect(results.map(\.jobID) == ["fast-second", "slow-first"])
+                    #expect(results.map(\.type) == [.succeeded, .succeeded])
                     #expect(try await waitForLiveLedger(0, topic: topics.tasks, broker: broker).isEmpty)
+
+                    // The ledger is one partition, so its order is the order of the writes.
+                    let ledger = try await readAll(topic: topics.tasks, broker: broker)
+                    let slowSubmitted = try #require(ledger.firstIndex { record in
+                        guard record.keyText == "slow-first", let value = record.value else { return false }
+                        return (try? AvatarTaskRecord.decode(value))?.state == .submitted
+                    })
+                    let fastTombstone = try #require(
+                        ledger.firstIndex { $0.keyText == "fast-second" && $0.value == nil })
+                    let slowRecord = try AvatarTaskRecord.decode(try #require(ledger[slowSubmitted].value))
+                    let slowSubmittedAt = try #require(slowRecord.submittedAt)
+                    // The case under test arose: offset 1 finished while offset 0 was still creating, so nothing past
+                    // offset 0 could be committed yet.
+                    #expect(results[0].occurredAt < slowSubmittedAt)
+                    // Its tombstone still waited for offset 0 to become durable and be committed: a crash in between
+                    // redelivers offset 1, and its ledger record is what stops a second create.
+                    #expect(fastTombstone > slowSubmitted)
                 }
             }
         }
