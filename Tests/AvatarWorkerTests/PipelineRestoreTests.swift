@@ -116,7 +116,10 @@ extension PipelineRestoreTests {
                 taskSeconds: 0.5...0.5, slowResponseDelay: .seconds(2), mediaChecks: .sizeOnly)
             try await withSimulator(simulatorConfiguration) { simulator in
                 let topics = try await WorkerTopics.create(on: broker)
-                let configuration = try testWorkerConfiguration(broker: broker, simulator: simulator, topics: topics)
+                // The create is answered after 2 s; the drain and request deadlines leave a loaded machine room.
+                var configuration = try testWorkerConfiguration(broker: broker, simulator: simulator, topics: topics)
+                configuration.drainDeadline = .seconds(20)
+                configuration.apiRequestTimeout = .seconds(20)
                 simulator.enqueueFault(.slow, route: .create, count: 1)
                 try await withWorker(configuration) { worker in
                     try await produceJobs([("draining", sampleJob("draining"))], to: topics.jobs, broker: broker)
