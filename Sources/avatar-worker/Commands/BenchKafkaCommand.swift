@@ -66,7 +66,7 @@ struct BenchKafkaCommand: AsyncParsableCommand {
         logger.logLevel = verbose ? .info : .error
         let broker: EmbeddedBroker? = brokers == nil ? try await EmbeddedBroker.start(logger: logger) : nil
         do {
-            try await measure(bootstrapServers: brokers ?? broker!.bootstrapServers, logger: logger)
+            try await measure(bootstrapServers: brokers ?? broker!.bootstrapServers, brokerPID: broker?.pid, logger: logger)
             await broker?.stop()
         } catch {
             await broker?.stop()
@@ -82,9 +82,16 @@ struct BenchKafkaCommand: AsyncParsableCommand {
         var moduleConsume = 0.0
         var moduleConsumeHeaders = 0.0
         var moduleConsumeEach = 0.0
+        /// CPU microseconds per produced message: the producing process, and the broker meanwhile.
+        var baselineProduceCPU = 0.0
+        var moduleProduceCPU = 0.0
+        var brokerCPUForBaseline = 0.0
+        var brokerCPUForModule = 0.0
     }
 
-    private func measure(bootstrapServers: String, logger: Logger) async throws {
+    private func measure(bootstrapServers: String, brokerPID: Int32?, logger: Logger) async throws {
+        let brokerCPU = { brokerPID.map(CPUTime.process) ?? 0 }
+        let perMessage = { (seconds: Double) in seconds * 1e6 / Double(messages) }
         let runID = UUID().uuidString.prefix(8).lowercased()
         let admin = try KafkaAdmin(configuration: KafkaConfiguration(["bootstrap.servers": bootstrapServers]), logger: logger)
         print("broker \(bootstrapServers): \(messages) messages of \(size) bytes, 1 partition, consumers in a fresh group")
@@ -108,12 +115,19 @@ struct BenchKafkaCommand: AsyncParsableCommand {
             let baselineFirst = round % 2 == 1
             var result = Round()
             for side in baselineFirst ? [true, false] : [false, true] {
+                let broker = brokerCPU()
                 if side {
+                    let before = CPUTime.waitedChildren()
                     let run = try baseline.produce(topic: baselineTopic, count: messages, size: size)
+                    result.baselineProduceCPU = perMessage(CPUTime.waitedChildren() - before)
+                    result.brokerCPUForBaseline = perMessage(brokerCPU() - broker)
                     if round == 1 { print("rdkafka_performance produce: \(run.command)") }
                     result.baselineProduce = run.rate
                 } else {
+                    let before = CPUTime.ownProcess()
                     result.moduleProduce = try await produce(topic: moduleTopic, bootstrapServers: bootstrapServers, logger: logger)
+                    result.moduleProduceCPU = perMessage(CPUTime.ownProcess() - before)
+                    result.brokerCPUForModule = perMessage(brokerCPU() - broker)
                 }
             }
             for side in baselineFirst ? [true, false] : [false, true] {
@@ -139,6 +153,9 @@ struct BenchKafkaCommand: AsyncParsableCommand {
                 result.moduleConsume, result.baselineConsume, result.moduleConsume / result.baselineConsume,
                 result.moduleConsumeHeaders, result.moduleConsumeHeaders / result.baselineConsume,
                 result.moduleConsumeEach, result.moduleConsumeEach / result.baselineConsume))
+            print(String(
+                format: "         produce CPU µs/message: Kafka module %.2f (broker %.2f), rdkafka_performance %.2f (broker %.2f)",
+                result.moduleProduceCPU, result.brokerCPUForModule, result.baselineProduceCPU, result.brokerCPUForBaseline))
             results.append(result)
         }
 
@@ -149,6 +166,10 @@ struct BenchKafkaCommand: AsyncParsableCommand {
         print("median of \(rounds) rounds".padding(toLength: 21, withPad: " ", startingAt: 0) + "Kafka module    rdkafka_performance    ratio")
         report("produce msgs/s", module: results.map(\.moduleProduce).median, baseline: results.map(\.baselineProduce).median)
         report("consume msgs/s", module: results.map(\.moduleConsume).median, baseline: baselineConsume)
+        print(String(
+            format: "  produce CPU µs/message: Kafka module %.2f, rdkafka_performance %.2f; the broker meanwhile %.2f and %.2f",
+            results.map(\.moduleProduceCPU).median, results.map(\.baselineProduceCPU).median,
+            results.map(\.brokerCPUForModule).median, results.map(\.brokerCPUForBaseline).median))
         print("  (consume: messageBatches reading each value, as rdkafka_performance does, with decodesHeaders: false)")
         print(String(format: "  with headers decoded (the default): messageBatches %.0f msgs/s (%.2f), one message at a time %.0f msgs/s (%.2f)",
                      moduleConsumeHeaders, moduleConsumeHeaders / baselineConsume, moduleConsumeEach, moduleConsumeEach / baselineConsume))
