@@ -144,6 +144,45 @@ extension PipelineRestoreTests {
     }
 }
 
+extension PipelineRestoreTests {
+    @Test("graceful shutdown waits for a create due again after a 429: the next worker polls it instead of failing it")
+    func drainFinishesARetryDue() async throws {
+        try await withEmbeddedBroker { broker in
+            // The first create is refused with 429 (code 1302) and `Retry-After: 5`: the job waits for its retry with
+            // a `submitting` record in the ledger and no task behind it when shutdown begins.
+            let simulatorConfiguration = SimulatorConfiguration(
+                taskSeconds: 0.5...0.5, retryAfterSeconds: 5, mediaChecks: .sizeOnly)
+            try await withSimulator(simulatorConfiguration) { simulator in
+                let topics = try await WorkerTopics.create(on: broker)
+                var configuration = try testWorkerConfiguration(broker: broker, simulator: simulator, topics: topics)
+                configuration.drainDeadline = .seconds(30)
+                simulator.enqueueFault(.throttle1302, route: .create, count: 1)
+                try await withWorker(configuration) { worker in
+                    try await produceJobs([("retry-due", sampleJob("retry-due"))], to: topics.jobs, broker: broker)
+                    try await withTimeout(.seconds(20), "the throttled create to be answered") {
+                        while simulator.stats().createRequestsTotal < 1 { try await Task.sleep(for: .milliseconds(20)) }
+                    }
+                    #expect(simulator.stats().createRequestsTotal == 1, "shutdown must begin before the retry")
+                    await worker.service.shutdown()
+                }
+                // The drain waited for the retry, which created the task and recorded it.
+                #expect(simulator.stats().createRequestsTotal == 2)
+                let ledger = try await readAll(topic: topics.tasks, broker: broker)
+                let last = try AvatarTaskRecord.decode(try #require(ledger.last?.value))
+                #expect(last.state == .submitted)
+                var next = configuration
+                next.workerID = UniqueName.make("worker")
+                try await withWorker(next) { _ in
+                    let results = try resultEvents(try await waitForRecords(1, topic: topics.results, broker: broker))
+                    #expect(results.map(\.type) == [.succeeded])
+                    #expect(results.first?.taskID == last.taskID)
+                }
+                #expect(simulator.stats().createsTotal == 1)
+            }
+        }
+    }
+}
+
 /// Waits until the ledger folds to `count` live jobs (or at least `count` when `exactly` is false); returns them.
 func waitForLiveLedger(
     _ count: Int, topic: String, broker: EmbeddedBroker, exactly: Bool = true

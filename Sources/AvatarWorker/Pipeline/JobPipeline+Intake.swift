@@ -134,6 +134,8 @@ extension JobPipeline {
     /// Starts waiting jobs of `partition` while its share has free slots.
     func startWaitingJobs(in partition: Int32, state: inout PipelineState) -> [PipelineEffect] {
         var effects: [PipelineEffect] = []
+        // Draining: a waiting job's offset was never stored, so the group delivers it again to the next owner.
+        guard !state.draining else { return effects }
         while state.capacity.hasFreeSlot(in: partition), let epoch = state.offsets.epoch(of: partition),
               var queue = state.waiting[partition], !queue.isEmpty
         {

@@ -81,10 +81,17 @@ extension JobPipeline {
         }
     }
 
-    /// Shutdown: waits until no create call is in flight (their `submitted` records are written), or `deadline`.
+    /// Shutdown: waits, up to `deadline`, until no submission is under way: every job that has begun one (its
+    /// `submitting` record written or being written, a create or reconciling query in flight or waiting for its retry,
+    /// its `submitted` record being written) has reached polling or its end.
+    ///
+    /// Stopping earlier would leave the next owner a `submitting` record for a job whose create is known to have
+    /// failed, or never ran, and that owner cannot tell it from one whose answer was lost: under the default policy
+    /// it fails the job as `submission.ambiguous`. Jobs held for the account gate are not waited for (an account
+    /// problem lasts longer than any drain), nor is a restored job whose message has not come back yet.
     func drain(deadline: ContinuousClock.Instant) async {
         state.withLock { $0.draining = true }
-        while state.withLock({ $0.createsInFlight > 0 }) && ContinuousClock.now < deadline {
+        while state.withLock({ $0.hasSubmissionUnderWay }) && ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(20))
         }
     }

@@ -31,9 +31,9 @@ struct PipelineState: Sendable {
     var stored: [Int32: Int64] = [:]
     /// The last offset known committed per partition.
     var committed: [Int32: Int64] = [:]
-    /// Create calls in flight (shutdown waits for them to write their `submitted` records).
+    /// Create calls in flight.
     var createsInFlight = 0
-    /// Whether shutdown began: no new job is taken.
+    /// Whether shutdown began: no new job is taken, and none waiting for a slot is started.
     var draining = false
 
     init(capacity: InFlightCapacity) {
@@ -49,6 +49,13 @@ struct PipelineState: Sendable {
     func job(_ jobID: String, epoch: AssignmentEpoch) -> TrackedJob? {
         guard let job = jobs[jobID], job.epoch == epoch else { return nil }
         return job
+    }
+
+    /// Whether a create call is in flight or some job's submission is under way (see ``JobPipeline/drain(deadline:)``).
+    var hasSubmissionUnderWay: Bool {
+        createsInFlight > 0 || jobs.values.contains { job in
+            job.createAwaitingJob == nil && job.lifecycle.phase.isSubmissionUnderWay
+        }
     }
 
     /// Tasks in flight per owned partition, for `/status` and the gauge.

@@ -12,7 +12,7 @@ import UnixSignals
 /// `run(onReady:)` checks the topics, builds the Kafka clients and the CometAPI client, subscribes, and runs one
 /// `ServiceGroup` of the admin server, the Kafka health watch, the result publisher, the poll loop and the intake,
 /// which owns SIGTERM/SIGINT. Graceful shutdown goes in reverse order: intake stops taking jobs and waits (up to the
-/// drain deadline) for creates in flight to record `submitted`; polling stops (tasks stay in the ledger); the
+/// drain deadline) until every submission under way has recorded `submitted` or ended; polling stops (tasks stay in the ledger); the
 /// publisher writes what is queued and commits; then the consumer leaves the group (final offsets stored in the
 /// revocation) and the producers flush. `shutdown()` starts the same sequence without a signal.
 public final class AvatarWorkerService: Sendable {

@@ -42,6 +42,18 @@ public struct TaskLifecycle<Success: Sendable & Equatable>: Sendable, Equatable 
         case writingTombstone
         /// Nothing left to do; the owner may forget the lifecycle.
         case finished
+
+        /// Between the `submitting` record and the `submitted` one (or the end): a ledger write, a create or a
+        /// reconciling query in flight or due again. Not the account hold, which waits for the account, not the job.
+        public var isSubmissionUnderWay: Bool {
+            switch self {
+            case .recordingSubmitting, .creating, .awaitingCreateRetry, .reconciling, .awaitingReconcileRetry,
+                 .recordingSubmitted:
+                true
+            case .publishingRejection, .heldForAccount, .polling, .publishingResult, .writingTombstone, .finished:
+                false
+            }
+        }
     }
 
     /// The job's id.
