@@ -24,6 +24,19 @@ struct TansuAdminAndReaderTests {
         }
     }
 
+    @Test("every embedded broker reports a cluster id of its own, so start-up never mistakes another broker for it")
+    func clusterIDs() async throws {
+        try await withEmbeddedBroker { first in
+            try await withEmbeddedBroker { second in
+                #expect(first.clusterID != second.clusterID)
+                for broker in [first, second] {
+                    let admin = try KafkaAdmin(configuration: KafkaConfiguration(["bootstrap.servers": broker.bootstrapServers]))
+                    #expect(try await admin.clusterID() == broker.clusterID)
+                }
+            }
+        }
+    }
+
     @Test("a partition is read to its end from any offset, batched writes included; an empty one ends at once")
     func readToEnd() async throws {
         try await withEmbeddedBroker { broker in

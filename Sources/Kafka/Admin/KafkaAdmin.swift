@@ -76,6 +76,19 @@ public final class KafkaAdmin: Sendable {
         }
     }
 
+    /// The cluster id the brokers report (nil when they report none).
+    public func clusterID(timeout: Duration = .seconds(5)) async throws(KafkaError) -> String? {
+        let handle = handle
+        let milliseconds = KafkaConfiguration.millisecondCount(timeout)
+        return try await BlockingCall.run("kafka-admin-cluster-id") { () throws(KafkaError) in
+            // librdkafka answers from its last metadata response, requesting one first if it has none.
+            _ = try Self.withMetadata(handle, allTopics: false, timeoutMilliseconds: milliseconds, operation: "read cluster id") { _ in }
+            guard let id = rd_kafka_clusterid(handle.pointer, 0) else { return nil }
+            defer { rd_kafka_mem_free(handle.pointer, id) }
+            return String(cString: id)
+        }
+    }
+
     private static func withMetadata<T>(
         _ handle: RdKafkaHandle, allTopics: Bool, timeoutMilliseconds: Int32, operation: String,
         _ body: (rd_kafka_metadata) throws(KafkaError) -> T

@@ -17,12 +17,15 @@ public final class EmbeddedBroker: Sendable {
     public let pid: Int32
     /// Where the broker's stdout and stderr go.
     public let logPath: String
+    /// The cluster id this broker was started with (unique to it).
+    public let clusterID: String
     private let stopped = Mutex(false)
 
-    private init(port: Int, pid: Int32, logPath: String) {
+    private init(port: Int, pid: Int32, logPath: String, clusterID: String) {
         self.port = port
         self.pid = pid
         self.logPath = logPath
+        self.clusterID = clusterID
         self.bootstrapServers = "127.0.0.1:\(port)"
     }
 
@@ -38,8 +41,12 @@ public final class EmbeddedBroker: Sendable {
             let port = try FreePort.pick()
             let logPath = NSTemporaryDirectory() + "tansu-\(port)-\(UUID().uuidString.prefix(8)).log"
             let url = "tcp://127.0.0.1:\(port)"
+            // A cluster id of its own: the readiness probe checks it, so an answer from another broker that took the
+            // port first (this one then fails to bind) is never taken for this one's.
+            let clusterID = "embedded-\(UUID().uuidString.prefix(13).lowercased())"
             let brokerArguments = [
                 "broker", "--listener-url", url, "--advertised-listener-url", url, "--storage-engine", "memory://tansu/",
+                "--cluster-id", clusterID,
             ]
             let request: ChildProcessLauncher.Request
             if let setpriv = searchPath(for: "setpriv") {
@@ -49,7 +56,7 @@ public final class EmbeddedBroker: Sendable {
                 request = .init(executable: tansu, arguments: brokerArguments, outputPath: logPath)
             }
             let pid = try await ChildProcessLauncher.shared.launch(request)
-            let broker = EmbeddedBroker(port: port, pid: pid, logPath: logPath)
+            let broker = EmbeddedBroker(port: port, pid: pid, logPath: logPath, clusterID: clusterID)
             logger.info("embedded broker starting", metadata: ["pid": "\(pid)", "bootstrap": "\(broker.bootstrapServers)"])
             do {
                 try await broker.waitUntilReady(timeout: startTimeout)
@@ -138,7 +145,9 @@ public final class EmbeddedBroker: Sendable {
                 stopped.withLock { $0 = true }
                 throw .exitedDuringStartup(status: status, output: outputTail())
             }
-            if let brokers = try? await admin.brokerIDs(timeout: .milliseconds(500)), !brokers.isEmpty { return }
+            guard let answered = try? await admin.clusterID(timeout: .milliseconds(500)) else { continue }
+            if answered == clusterID { return }
+            throw .portTaken(port: port, clusterID: answered ?? "none")
         }
         throw .notReady(bootstrapServers: bootstrapServers, waited: timeout, output: outputTail())
     }

@@ -8,6 +8,8 @@ public enum EmbeddedBrokerError: Error, Hashable, Sendable, CustomStringConverti
     case exitedDuringStartup(status: Int32, output: String)
     /// The broker did not answer a metadata request in time; `output` is the end of its log.
     case notReady(bootstrapServers: String, waited: Duration, output: String)
+    /// Another broker (cluster `clusterID`) answered on the port picked for this one, which took it first.
+    case portTaken(port: Int, clusterID: String)
     /// A signal could not be delivered (the process is gone).
     case signalFailed(pid: Int32, signal: Int32, reason: String)
 
@@ -23,6 +25,8 @@ public enum EmbeddedBrokerError: Error, Hashable, Sendable, CustomStringConverti
             "the Tansu broker exited during start-up (wait status \(status)); its output ends with:\n\(output)"
         case .notReady(let servers, let waited, let output):
             "the Tansu broker at \(servers) did not answer a metadata request within \(waited); its output ends with:\n\(output)"
+        case .portTaken(let port, let clusterID):
+            "port \(port) was taken by another broker (cluster id \(clusterID)) before this one could listen on it"
         case .signalFailed(let pid, let signal, let reason):
             "could not send signal \(signal) to broker process \(pid): \(reason)"
         }
