@@ -13,7 +13,10 @@ extension EndToEnd {
         @Test("SIGKILL at a failpoint, then a new worker: every job ends once, nothing created twice",
               .timeLimit(.minutes(3)), arguments: failpoints)
         func crashAndRecover(failpoint: String) async throws {
-            try await EndToEndStack.with(simulator: EndToEndStack.fastSimulator(queryByExternalID: true)) { stack in
+            var simulator = EndToEndStack.fastSimulator(queryByExternalID: true)
+            // The polling failpoint needs answers that say "running": tasks long enough for late polls to get them.
+            if failpoint.hasPrefix("while-polling") { simulator.taskSeconds = 3...5 }
+            try await EndToEndStack.with(simulator: simulator) { stack in
                 let jobs = EndToEndJobs.mix(prefix: UniqueName.make("crash"), count: 24)
                 let collector = await stack.resultCollector()
                 let doomed = try await stack.startWorker(reconcilingWorker, failpoint: failpoint)

@@ -44,9 +44,10 @@ extension EndToEnd {
                     stack.simulator.stats().createsTotal >= 10
                 }
                 let drainStarted = ContinuousClock.now
-                let exit = await first.terminate(within: .seconds(12))  // --drain-deadline 10s, plus process exit
-                #expect(exit == .exited(0), "graceful shutdown took longer than the drain deadline: \(first.logTail())")
-                #expect(ContinuousClock.now - drainStarted < .seconds(12))
+                // --drain-deadline 10s; the worker gives the rest of its shutdown 10 s more.
+                let exit = await first.terminate(within: .seconds(25))
+                #expect(exit == .exited(0), "graceful shutdown outlasted its deadlines: \(first.logTail())")
+                #expect(ContinuousClock.now - drainStarted < .seconds(20))
                 let endedEarly = await collector.terminalEvents().count
                 #expect(endedEarly < jobs.count, "no work was in flight at SIGTERM: the test proves nothing")
 

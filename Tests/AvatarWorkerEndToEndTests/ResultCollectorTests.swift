@@ -36,7 +36,7 @@ struct ResultCollectorTests {
             }
             await producer.close()
             try await collector.waitForTerminalEvents(of: ["ok", "dup", "two", "bad", "keyed"], within: .seconds(30))
-            try await waitUntil("the junk record", within: .seconds(10)) { await !collector.unreadableRecords.isEmpty }
+            try await waitUntil("the junk record", within: .seconds(30)) { await !collector.unreadableRecords.isEmpty }
 
             let violations = await collector.contractViolations(for: ["ok", "dup", "two", "bad", "missing"])
             #expect(violations.count == 4, "\(violations)")

@@ -31,7 +31,7 @@ struct SimulatorHTTP {
         if let body {
             request.body = .bytes(ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: body)))
         }
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(5))
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
         let bytes = Array(buffer: try await response.body.collect(upTo: 1 << 20))
         let json = (try? JSONSerialization.jsonObject(with: Data(bytes))) as? [String: Any] ?? [:]
         return Answer(status: Int(response.status.code), headers: response.headers, json: json, body: bytes)

@@ -38,8 +38,8 @@ public func withClient<Result>(
 ) async throws -> Result {
     guard let baseURL = simulator.baseURL else { throw SimulatorError.notStarted }
     var configuration = CometAPIConfiguration(apiKey: try APIKey(apiKey), baseURL: baseURL)
-    configuration.requestTimeout = .seconds(5)
-    configuration.connectTimeout = .seconds(2)
+    configuration.requestTimeout = .seconds(30)
+    configuration.connectTimeout = .seconds(10)
     adjust(&configuration)
     let client = try CometAPIClient(configuration: configuration, logger: logger)
     do {

@@ -42,7 +42,7 @@ public func testWorkerConfiguration(
         "api-base-url": simulator.baseURL?.absoluteString ?? "http://127.0.0.1:1", "http-port": "0",
         "first-poll-delay-std": "200ms", "first-poll-delay-pro": "200ms", "poll-interval": "200ms",
         "poll-slow-interval": "1s", "commit-interval": "100ms", "account-probe-interval": "500ms",
-        "api-request-timeout": "5s", "drain-deadline": "5s", "worker-id": UniqueName.make("worker"),
+        "api-request-timeout": "30s", "drain-deadline": "5s", "worker-id": UniqueName.make("worker"),
         "kafka.session.timeout.ms": "6000", "kafka.heartbeat.interval.ms": "500",
     ]
     flags["fleet-in-flight-cap"] = "20"
