@@ -183,6 +183,47 @@ extension PipelineRestoreTests {
     }
 }
 
+extension PipelineRestoreTests {
+    @Test("a partition lost in a broker stall comes back: a job no create had left for starts afresh, not ambiguous")
+    func lostPartitionKeepsUnsentJobsUnambiguous() async throws {
+        try await withEmbeddedBroker { broker in
+            // The first create is refused with 429 (code 1302) and `Retry-After: 300`: the job sits waiting for its
+            // retry, its `submitting` record in the ledger and no task behind it, while the broker stalls.
+            let simulatorConfiguration = SimulatorConfiguration(
+                taskSeconds: 0.3...0.3, retryAfterSeconds: 300, mediaChecks: .sizeOnly)
+            try await withSimulator(simulatorConfiguration) { simulator in
+                let topics = try await WorkerTopics.create(on: broker)
+                let configuration = try testWorkerConfiguration(broker: broker, simulator: simulator, topics: topics)
+                #expect(configuration.ambiguousSubmission == .fail)
+                simulator.enqueueFault(.throttle1302, route: .create, count: 1)
+                try await withWorker(configuration) { _ in
+                    try await produceJobs([("stalled", sampleJob("stalled"))], to: topics.jobs, broker: broker)
+                    try await withTimeout(.seconds(20), "the throttled create to be answered") {
+                        while simulator.stats().createRequestsTotal < 1 { try await Task.sleep(for: .milliseconds(20)) }
+                    }
+                    // Longer than the 6 s session: the consumer declares its partition lost, drops the job, and gets
+                    // the partition back once the broker answers again.
+                    try broker.pause()
+                    do {
+                        try await Task.sleep(for: .seconds(10))
+                        try broker.resume()
+                    } catch {
+                        try? broker.resume()
+                        throw error
+                    }
+                    let results = try resultEvents(
+                        try await waitForRecords(1, topic: topics.results, broker: broker, within: .seconds(90)))
+                    #expect(results.map(\.type) == [.succeeded], "\(results.map { $0.error?.code ?? "-" })")
+                    #expect(try await waitForLiveLedger(0, topic: topics.tasks, broker: broker).isEmpty)
+                }
+                // The retry due in 300 s never ran: the job was restarted by the restore, and created once.
+                #expect(simulator.stats().createRequestsTotal == 2)
+                #expect(simulator.stats().createsTotal == 1)
+            }
+        }
+    }
+}
+
 /// Waits until the ledger folds to `count` live jobs (or at least `count` when `exactly` is false); returns them.
 func waitForLiveLedger(
     _ count: Int, topic: String, broker: EmbeddedBroker, exactly: Bool = true

@@ -59,6 +59,13 @@ extension JobPipeline {
         state.stored[partition] = nil
         state.committed[partition] = nil
         for (jobID, job) in state.jobs where job.partition == partition {
+            // Dropped from here on, its pending answers and timers are ignored: a job no create has left for stays
+            // unsent, which a restore of this partition by this process may rely on.
+            if job.lifecycle.phase.isKnownUnsent, job.record.state == .submitting,
+               state.unsentSubmissions.count < UnsentSubmission.limit
+            {
+                state.unsentSubmissions[jobID] = UnsentSubmission(job.record)
+            }
             for timer in job.timers { timer.cancel() }
             if let taskID = job.lifecycle.taskID { state.taskJobs[taskID] = nil }
             state.jobs[jobID] = nil
@@ -123,8 +130,17 @@ extension JobPipeline {
         guard state.owns(partition, epoch: epoch) else { return [] }
         state.committed[partition] = committed
         var effects: [PipelineEffect] = []
+        var unsent = 0
         for entry in index.liveEntries {
             let record = entry.payload
+            if entry.state == .submitting, let known = state.unsentSubmissions.removeValue(forKey: record.jobID),
+               known == UnsentSubmission(record)
+            {
+                // This process wrote it and dropped the job before any create: not restored, so the job's message,
+                // whose offset was never committed, comes back and starts afresh (same external_task_id).
+                unsent += 1
+                continue
+            }
             let restored: JobLifecycle.Restored
             if entry.state == .submitted, let taskID = record.taskID {
                 restored = .submitted(taskID: taskID)
@@ -139,6 +155,7 @@ extension JobPipeline {
         }
         logger.info("ledger partition restored", metadata: [
             "partition": "\(partition)", "live_jobs": "\(index.count)", "committed_offset": "\(committed.map(String.init) ?? "none")",
+            "known_unsent": "\(unsent)",
         ])
         state.restoring.remove(partition)
         if !state.capacity.isPausedByUs(partition) { setPaused(false, partition: partition) }

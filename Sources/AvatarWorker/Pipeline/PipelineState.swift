@@ -35,6 +35,11 @@ struct PipelineState: Sendable {
     var createsInFlight = 0
     /// Whether shutdown began: no new job is taken, and none waiting for a slot is started.
     var draining = false
+    /// The `submitting` records of jobs this process dropped with their partition (revoked or lost) before any
+    /// create of theirs could have reached the API, by job id. A restore that finds one of them, unchanged, knows
+    /// what the ledger alone cannot: no task exists, so the job starts afresh when its message comes back instead of
+    /// being treated as an ambiguous submission.
+    var unsentSubmissions: [String: UnsentSubmission] = [:]
 
     init(capacity: InFlightCapacity) {
         self.capacity = capacity
@@ -64,6 +69,25 @@ struct PipelineState: Sendable {
         for partition in offsets.partitions { result[partition] = capacity.inFlight(of: partition) ?? 0 }
         return result
     }
+}
+
+/// What identifies one `submitting` record this process wrote: a restore matches it field for field, so a record
+/// written since by anyone else never matches.
+struct UnsentSubmission: Sendable, Hashable {
+    let externalTaskID: String
+    let attempt: Int
+    let jobOffset: Int64
+    let workerID: String
+
+    init(_ record: AvatarTaskRecord) {
+        externalTaskID = record.externalTaskID
+        attempt = record.attempt
+        jobOffset = record.jobOffset
+        workerID = record.worker.id
+    }
+
+    /// At most this many are remembered; beyond it a dropped job is left to the ambiguity policy, as before.
+    static let limit = 10_000
 }
 
 /// A valid job waiting for a free slot in its partition's share.

@@ -43,6 +43,18 @@ public struct TaskLifecycle<Success: Sendable & Equatable>: Sendable, Equatable 
         /// Nothing left to do; the owner may forget the lifecycle.
         case finished
 
+        /// No create of this job can have reached the API: the `submitting` record is being written, or every create
+        /// so far was refused (a retry or the account gate is awaited). Any other phase may hide a created task.
+        public var isKnownUnsent: Bool {
+            switch self {
+            case .recordingSubmitting, .awaitingCreateRetry, .heldForAccount:
+                true
+            case .publishingRejection, .creating, .reconciling, .awaitingReconcileRetry, .recordingSubmitted, .polling,
+                 .publishingResult, .writingTombstone, .finished:
+                false
+            }
+        }
+
         /// Between the `submitting` record and the `submitted` one (or the end): a ledger write, a create or a
         /// reconciling query in flight or due again. Not the account hold, which waits for the account, not the job.
         public var isSubmissionUnderWay: Bool {
