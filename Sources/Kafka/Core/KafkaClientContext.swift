@@ -28,6 +28,13 @@ final class KafkaClientContext: Sendable {
         return Unmanaged<KafkaClientContext>.fromOpaque(opaque).takeUnretainedValue()
     }
 
+    /// Runs `body` with the context registered on `rk` without retaining it: for per-message callbacks. Sound because
+    /// the owner keeps its context until after it destroyed the handle, and callbacks run only inside calls on it.
+    static func withContext(_ rk: OpaquePointer?, _ body: (KafkaClientContext) -> Void) {
+        guard let rk, let opaque = rd_kafka_opaque(rk) else { return }
+        Unmanaged<KafkaClientContext>.fromOpaque(opaque)._withUnsafeGuaranteedRef(body)
+    }
+
     /// Registers this context and the log, error and statistics callbacks on `conf`.
     ///
     /// The opaque is unretained: the owner holds the context for longer than the handle lives.

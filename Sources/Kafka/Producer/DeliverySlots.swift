@@ -13,8 +13,12 @@ import Synchronization
 /// the sender's own failure record for a message that was never queued), by whichever thread records it, and that
 /// write happens before the thread decrements `remaining` (release). Slots are read only after `remaining` was seen at
 /// zero (acquire), so no slot is read while or before it is written. The failure table and the waiter hand-off are
-/// guarded by mutexes. A recording thread holds a strong reference for the duration of its call, and the caller of
-/// ``outcomes()`` holds one until it returns, so the buffer, freed in `deinit`, outlives every access.
+/// guarded by mutexes.
+///
+/// Lifetime without a retain per report: while any message is outstanding the slots hold one reference to themselves,
+/// taken in `init` and given up by the final `countDown` as its very last access. A report reaches its slots through
+/// an unretained pointer and touches nothing after its own countdown, so the buffer, freed in `deinit`, outlives
+/// every access; the caller of ``outcomes()`` holds its own reference until it returns.
 final class DeliverySlots: @unchecked Sendable {
     private struct Slot {
         /// The slots object this slot belongs to, unretained (see the type's lifetime note).
@@ -36,6 +40,8 @@ final class DeliverySlots: @unchecked Sendable {
         slots = .allocate(capacity: max(messages.count, 1))
         remaining = Atomic(messages.count)
         slots.initialize(repeating: Slot(owner: Unmanaged.passUnretained(self)), count: messages.count)
+        // The outstanding messages' reference, given up by the final countdown.
+        if !messages.isEmpty { _ = Unmanaged.passUnretained(self).retain() }
     }
 
     deinit {
@@ -53,16 +59,18 @@ final class DeliverySlots: @unchecked Sendable {
         failure: (_ topic: String) -> KafkaError
     ) {
         let slot = opaque.assumingMemoryBound(to: Slot.self)
-        // A strong reference for this call: the caller may free the slots as soon as the count reaches zero.
-        let owner = slot.pointee.owner.takeUnretainedValue()
-        let record = message.pointee
-        if record.err == RD_KAFKA_RESP_ERR_NO_ERROR {
-            slot.pointee.partition = record.partition
-            slot.pointee.offset = record.offset
-            owner.countDown()
-        } else {
-            let index = slot - owner.slots
-            owner.record(failure(owner.messages[index].topic), at: index)
+        // No retain: this message is outstanding, so the slots hold their own reference until its countdown, the
+        // last thing done here.
+        slot.pointee.owner._withUnsafeGuaranteedRef { owner in
+            let record = message.pointee
+            if record.err == RD_KAFKA_RESP_ERR_NO_ERROR {
+                slot.pointee.partition = record.partition
+                slot.pointee.offset = record.offset
+                owner.countDown()
+            } else {
+                let index = slot - owner.slots
+                owner.record(failure(owner.messages[index].topic), at: index)
+            }
         }
     }
 
@@ -79,6 +87,8 @@ final class DeliverySlots: @unchecked Sendable {
             return waiter
         }
         continuation?.resume()
+        // The outstanding messages' reference (see `init`): after this, `self` may be gone.
+        Unmanaged.passUnretained(self).release()
     }
 
     /// Waits until every message has an outcome and returns them in message order.

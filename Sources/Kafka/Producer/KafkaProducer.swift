@@ -48,7 +48,7 @@ public final class KafkaProducer: Sendable {
         context.install(on: conf)
         rd_kafka_conf_set_dr_msg_cb(conf) { rk, message, _ in
             guard let message else { return }
-            KafkaClientContext.of(rk)?.deliveries?.deliver(message, rk: rk)
+            KafkaClientContext.withContext(rk) { $0.deliveries?.deliver(message, rk: rk) }
         }
         let handle = try RdKafkaHandle.make(type: RD_KAFKA_PRODUCER, conf: conf, operation: "create producer")
         self.handle = handle
