@@ -44,6 +44,9 @@ struct MockClusterProducerTests {
         #expect(error?.code == .topicAuthorizationFailed)
         #expect(error?.isRetriable == false)
         #expect(error?.operation == "deliver to \(topic)[0]")
+        // The broker's error, described; never the message's own bytes (librdkafka's message errstr returns those).
+        #expect(error?.reason.contains("denied") == false, "\(String(describing: error?.reason))")
+        #expect(error?.reason.localizedCaseInsensitiveContains("authoriz") == true, "\(String(describing: error?.reason))")
         await producer.close()
     }
 

@@ -74,7 +74,7 @@ struct ConsumerPollLoop: Sendable {
         if code == .partitionEOF { return }
         let topic = message.pointee.rkt.map { CString.string(rd_kafka_topic_name($0)) } ?? "consumer"
         var error = KafkaError(
-            code: code, reason: CString.string(rd_kafka_message_errstr(message)), operation: "consume \(topic)")
+            code: code, reason: CString.consumerError(message), operation: "consume \(topic)")
         if code == .fatal, let fatal = handle.fatalError(operation: "consume") { error = fatal }
         if error.isFatal {
             context.logger.critical("fatal consumer error", metadata: ["error": "\(error)"])

@@ -107,7 +107,7 @@ public final class KafkaPartitionReader: Sendable {
                 return (batch, message.pointee.offset)
             }
             if code != .noError {
-                let error = KafkaError(code: code, reason: CString.string(rd_kafka_message_errstr(message)), operation: "read \(target)")
+                let error = KafkaError(code: code, reason: CString.consumerError(message), operation: "read \(target)")
                 if error.isFatal { throw error }
                 logger.warning("partition read error", metadata: ["error": "\(error)"])
                 continue

@@ -49,6 +49,16 @@ enum CString {
         String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
+    /// The error text of a consumer error event: its payload, `len` bytes (not NUL-terminated), or the code's
+    /// description when it has none. Not for delivery reports: there the payload is the message's own value, which
+    /// `rd_kafka_message_errstr` would hand back as if it were a C string.
+    static func consumerError(_ message: UnsafePointer<rd_kafka_message_t>) -> String {
+        let record = message.pointee
+        guard let payload = record.payload, record.len > 0 else { return string(rd_kafka_err2str(record.err)) }
+        let bytes = UnsafeRawBufferPointer(start: payload, count: record.len)
+        return String(decoding: bytes.prefix { $0 != 0 }, as: UTF8.self)
+    }
+
     /// A NUL-terminated C string, with invalid UTF-8 repaired; nil pointers become `fallback`.
     static func string(_ pointer: UnsafePointer<CChar>?, fallback: String = "") -> String {
         guard let pointer else { return fallback }

@@ -62,6 +62,7 @@ final class ProducerDeliveries: Sendable {
         if code == .fatal, let rk, let fatal = RdKafkaHandle(pointer: rk).fatalError(operation: operation) {
             return fatal
         }
-        return KafkaError(code: code, reason: CString.string(rd_kafka_message_errstr(message)), operation: operation)
+        // Not `rd_kafka_message_errstr`: for a delivery report it returns the message's payload, not an error text.
+        return KafkaError(code: code, reason: CString.string(rd_kafka_err2str(record.err)), operation: operation)
     }
 }
