@@ -77,9 +77,7 @@ struct PipelineRestoreTests {
                 simulator.enqueueFault(.slow, route: .create, count: 1)
                 try await withWorker(configuration) { _ in
                     try await produceJobs([("slow-first", sampleJob("slow-first"))], to: topics.jobs, broker: broker)
-                    try await withTimeout(.seconds(20), "the slow create to arrive") {
-                        while simulator.stats().createRequestsTotal < 1 { try await Task.sleep(for: .milliseconds(20)) }
-                    }
+                    try await waitForCreateRequest(on: simulator, "the slow create to arrive")
                     try await produceJobs([("fast-second", sampleJob("fast-second"))], to: topics.jobs, broker: broker)
                     let results = try resultEvents(try await waitForRecords(2, topic: topics.results, broker: broker))
                     #expect(results.map(\.jobID) == ["fast-second", "slow-first"])
@@ -123,20 +121,10 @@ extension PipelineRestoreTests {
                 simulator.enqueueFault(.slow, route: .create, count: 1)
                 try await withWorker(configuration) { worker in
                     try await produceJobs([("draining", sampleJob("draining"))], to: topics.jobs, broker: broker)
-                    try await withTimeout(.seconds(20), "the slow create to arrive") {
-                        while simulator.stats().createRequestsTotal < 1 { try await Task.sleep(for: .milliseconds(20)) }
-                    }
+                    try await waitForCreateRequest(on: simulator, "the slow create to arrive")
                     await worker.service.shutdown()
                 }
-                let ledger = try await readAll(topic: topics.tasks, broker: broker)
-                let last = try AvatarTaskRecord.decode(try #require(ledger.last?.value))
-                #expect(last.state == .submitted)
-                var next = configuration
-                next.workerID = UniqueName.make("worker")
-                try await withWorker(next) { _ in
-                    let results = try resultEvents(try await waitForRecords(1, topic: topics.results, broker: broker))
-                    #expect(results.map(\.type) == [.succeeded])
-                }
+                try await expectHandedOverAsSubmitted(configuration, topics: topics, broker: broker)
                 #expect(simulator.stats().createsTotal == 1)
                 #expect(simulator.stats().createRequestsTotal == 1)
             }
@@ -159,24 +147,13 @@ extension PipelineRestoreTests {
                 simulator.enqueueFault(.throttle1302, route: .create, count: 1)
                 try await withWorker(configuration) { worker in
                     try await produceJobs([("retry-due", sampleJob("retry-due"))], to: topics.jobs, broker: broker)
-                    try await withTimeout(.seconds(20), "the throttled create to be answered") {
-                        while simulator.stats().createRequestsTotal < 1 { try await Task.sleep(for: .milliseconds(20)) }
-                    }
+                    try await waitForCreateRequest(on: simulator, "the throttled create to be answered")
                     #expect(simulator.stats().createRequestsTotal == 1, "shutdown must begin before the retry")
                     await worker.service.shutdown()
                 }
                 // The drain waited for the retry, which created the task and recorded it.
                 #expect(simulator.stats().createRequestsTotal == 2)
-                let ledger = try await readAll(topic: topics.tasks, broker: broker)
-                let last = try AvatarTaskRecord.decode(try #require(ledger.last?.value))
-                #expect(last.state == .submitted)
-                var next = configuration
-                next.workerID = UniqueName.make("worker")
-                try await withWorker(next) { _ in
-                    let results = try resultEvents(try await waitForRecords(1, topic: topics.results, broker: broker))
-                    #expect(results.map(\.type) == [.succeeded])
-                    #expect(results.first?.taskID == last.taskID)
-                }
+                try await expectHandedOverAsSubmitted(configuration, topics: topics, broker: broker)
                 #expect(simulator.stats().createsTotal == 1)
             }
         }
@@ -198,9 +175,7 @@ extension PipelineRestoreTests {
                 simulator.enqueueFault(.throttle1302, route: .create, count: 1)
                 try await withWorker(configuration) { _ in
                     try await produceJobs([("stalled", sampleJob("stalled"))], to: topics.jobs, broker: broker)
-                    try await withTimeout(.seconds(20), "the throttled create to be answered") {
-                        while simulator.stats().createRequestsTotal < 1 { try await Task.sleep(for: .milliseconds(20)) }
-                    }
+                    try await waitForCreateRequest(on: simulator, "the throttled create to be answered")
                     // Longer than the 6 s session: the consumer declares its partition lost, drops the job, and gets
                     // the partition back once the broker answers again.
                     try broker.pause()
@@ -221,6 +196,30 @@ extension PipelineRestoreTests {
                 #expect(simulator.stats().createsTotal == 1)
             }
         }
+    }
+}
+
+/// Waits until the simulator has received a first create request.
+func waitForCreateRequest(on simulator: CometAPISimulator, _ what: String) async throws {
+    try await withTimeout(.seconds(20), what) {
+        while simulator.stats().createRequestsTotal < 1 { try await Task.sleep(for: .milliseconds(20)) }
+    }
+}
+
+/// After a graceful shutdown with one job in hand: the ledger ends with its `submitted` record, and a next worker
+/// polls that task to success.
+func expectHandedOverAsSubmitted(
+    _ configuration: WorkerConfiguration, topics: WorkerTopics, broker: EmbeddedBroker
+) async throws {
+    let ledger = try await readAll(topic: topics.tasks, broker: broker)
+    let last = try AvatarTaskRecord.decode(try #require(ledger.last?.value))
+    #expect(last.state == .submitted)
+    var next = configuration
+    next.workerID = UniqueName.make("worker")
+    try await withWorker(next) { _ in
+        let results = try resultEvents(try await waitForRecords(1, topic: topics.results, broker: broker))
+        #expect(results.map(\.type) == [.succeeded])
+        #expect(results.first?.taskID == last.taskID)
     }
 }
 
