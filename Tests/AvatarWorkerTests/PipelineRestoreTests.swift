@@ -161,6 +161,38 @@ extension PipelineRestoreTests {
 }
 
 extension PipelineRestoreTests {
+    @Test("graceful shutdown withdraws a job held by the account gate: the next worker submits it as new, once")
+    func drainWithdrawsAHeldJob() async throws {
+        try await withEmbeddedBroker { broker in
+            let simulatorConfiguration = SimulatorConfiguration(taskSeconds: 0.3...0.3, mediaChecks: .sizeOnly)
+            try await withSimulator(simulatorConfiguration) { simulator in
+                let topics = try await WorkerTopics.create(on: broker)
+                var configuration = try testWorkerConfiguration(broker: broker, simulator: simulator, topics: topics)
+                // No probe during the test: the job stays held, its `submitting` record the only trace of it.
+                configuration.accountProbeInterval = .seconds(300)
+                simulator.enqueueFault(.account1102, route: .create, count: 1)
+                try await withWorker(configuration) { worker in
+                    try await produceJobs([("held", sampleJob("held"))], to: topics.jobs, broker: broker)
+                    try await waitForCreateRequest(on: simulator, "the refused create")
+                    await worker.service.shutdown()
+                }
+                let ledger = try await readAll(topic: topics.tasks, broker: broker)
+                #expect(ledger.map(\.keyText) == ["held", "held"])
+                #expect(ledger.last?.value == nil, "the submitting record is withdrawn by a tombstone")
+                var next = configuration
+                next.workerID = UniqueName.make("worker")
+                try await withWorker(next) { _ in
+                    let results = try resultEvents(try await waitForRecords(1, topic: topics.results, broker: broker))
+                    #expect(results.map(\.type) == [.succeeded], "\(results.map { $0.error?.code ?? "-" })")
+                }
+                #expect(simulator.stats().createRequestsTotal == 2)
+                #expect(simulator.stats().createsTotal == 1)
+            }
+        }
+    }
+}
+
+extension PipelineRestoreTests {
     @Test("a partition lost in a broker stall comes back: a job no create had left for starts afresh, not ambiguous")
     func lostPartitionKeepsUnsentJobsUnambiguous() async throws {
         try await withEmbeddedBroker { broker in

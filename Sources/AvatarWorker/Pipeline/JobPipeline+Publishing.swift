@@ -88,11 +88,44 @@ extension JobPipeline {
     /// Stopping earlier would leave the next owner a `submitting` record for a job whose create is known to have
     /// failed, or never ran, and that owner cannot tell it from one whose answer was lost: under the default policy
     /// it fails the job as `submission.ambiguous`. Jobs held for the account gate are not waited for (an account
-    /// problem lasts longer than any drain), nor is a restored job whose message has not come back yet.
+    /// problem lasts longer than any drain), nor is a restored job whose message has not come back yet. What no create
+    /// can have reached the API for when the wait ends is withdrawn (``withdrawUnsentSubmissions()``).
     func drain(deadline: ContinuousClock.Instant) async {
         state.withLock { $0.draining = true }
         while state.withLock({ $0.hasSubmissionUnderWay }) && ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(20))
+        }
+        await withdrawUnsentSubmissions()
+    }
+
+    /// Shutdown, while the partitions are still ours: every job no create can have reached the API for (held by the
+    /// account gate, a retry still due, its `submitting` record still being written) is dropped and its ledger record
+    /// tombstoned. Its offset was never committed, so the next owner gets the message again, finds no record, and
+    /// submits it as a new job instead of failing it as ambiguous. A tombstone that fails leaves the record, and the
+    /// next owner's ambiguity policy, as before.
+    private func withdrawUnsentSubmissions() async {
+        let withdrawn = state.withLock { state -> [TrackedJob] in
+            let unsent = state.jobs.values.filter { job in
+                job.lifecycle.phase.isKnownUnsent && job.record.state == .submitting
+                    && state.owns(job.partition, epoch: job.epoch)
+            }
+            for job in unsent {
+                for timer in job.timers { timer.cancel() }
+                state.jobs[job.jobID] = nil
+            }
+            return unsent
+        }
+        guard !withdrawn.isEmpty else { return }
+        let outcomes = await ledgerProducer.sendAll(withdrawn.map {
+            messages.tombstone(jobID: $0.jobID, partition: $0.partition)
+        })
+        for (job, outcome) in zip(withdrawn, outcomes) {
+            if case .failure(let error) = outcome {
+                logger.warning("could not withdraw an unsent submission; the next owner meets its ambiguity policy",
+                               metadata: ["job_id": "\(job.jobID)", "error": "\(error)"])
+            } else {
+                logger.info("unsent submission withdrawn for the next owner", metadata: ["job_id": "\(job.jobID)"])
+            }
         }
     }
 
