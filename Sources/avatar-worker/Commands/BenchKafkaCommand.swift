@@ -44,7 +44,7 @@ struct BenchKafkaCommand: AsyncParsableCommand {
     var inFlight: Int = 2
 
     @Option(help: "Rounds; the printed figures are the medians.")
-    var rounds: Int = 5
+    var rounds: Int = 7
 
     @Option(help: "The module consumer's batchSize (records per hand-over).")
     var consumerBatchSize: Int = 2048
