@@ -54,7 +54,7 @@ enum CString {
     /// `rd_kafka_message_errstr` would hand back as if it were a C string.
     static func consumerError(_ message: UnsafePointer<rd_kafka_message_t>) -> String {
         let record = message.pointee
-        guard let payload = record.payload, record.len > 0 else { return string(rd_kafka_err2str(record.err)) }
+        guard let payload = record.payload, record.len > 0 else { return KafkaErrorCode(record.err).explanation }
         let bytes = UnsafeRawBufferPointer(start: payload, count: record.len)
         return String(decoding: bytes.prefix { $0 != 0 }, as: UTF8.self)
     }

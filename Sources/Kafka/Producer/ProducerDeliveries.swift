@@ -63,6 +63,6 @@ final class ProducerDeliveries: Sendable {
             return fatal
         }
         // Not `rd_kafka_message_errstr`: for a delivery report it returns the message's payload, not an error text.
-        return KafkaError(code: code, reason: CString.string(rd_kafka_err2str(record.err)), operation: operation)
+        return KafkaError(code: code, reason: code.explanation, operation: operation)
     }
 }
