@@ -105,10 +105,7 @@ extension JobPipeline {
     /// next owner's ambiguity policy, as before.
     private func withdrawUnsentSubmissions() async {
         let withdrawn = state.withLock { state -> [TrackedJob] in
-            let unsent = state.jobs.values.filter { job in
-                job.lifecycle.phase.isKnownUnsent && job.record.state == .submitting
-                    && state.owns(job.partition, epoch: job.epoch)
-            }
+            let unsent = state.jobs.values.filter { $0.isUnsentSubmission && state.owns($0.partition, epoch: $0.epoch) }
             for job in unsent {
                 for timer in job.timers { timer.cancel() }
                 state.jobs[job.jobID] = nil

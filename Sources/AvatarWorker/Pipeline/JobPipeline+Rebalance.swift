@@ -61,9 +61,7 @@ extension JobPipeline {
         for (jobID, job) in state.jobs where job.partition == partition {
             // Dropped from here on, its pending answers and timers are ignored: a job no create has left for stays
             // unsent, which a restore of this partition by this process may rely on.
-            if job.lifecycle.phase.isKnownUnsent, job.record.state == .submitting,
-               state.unsentSubmissions.count < UnsentSubmission.limit
-            {
+            if job.isUnsentSubmission, state.unsentSubmissions.count < UnsentSubmission.limit {
                 state.unsentSubmissions[jobID] = UnsentSubmission(job.record)
             }
             for timer in job.timers { timer.cancel() }

@@ -37,4 +37,8 @@ struct TrackedJob: Sendable {
     var timers: [Task<Void, Never>] = []
 
     var jobID: String { record.jobID }
+
+    /// Its ledger record says `submitting`, yet no create of it can have reached the API
+    /// (``TaskLifecycle/Phase/isKnownUnsent``): a job that can be withdrawn, or started afresh, without paying twice.
+    var isUnsentSubmission: Bool { lifecycle.phase.isKnownUnsent && record.state == .submitting }
 }
