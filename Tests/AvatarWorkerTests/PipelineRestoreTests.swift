@@ -179,12 +179,7 @@ extension PipelineRestoreTests {
                 let ledger = try await readAll(topic: topics.tasks, broker: broker)
                 #expect(ledger.map(\.keyText) == ["held", "held"])
                 #expect(ledger.last?.value == nil, "the submitting record is withdrawn by a tombstone")
-                var next = configuration
-                next.workerID = UniqueName.make("worker")
-                try await withWorker(next) { _ in
-                    let results = try resultEvents(try await waitForRecords(1, topic: topics.results, broker: broker))
-                    #expect(results.map(\.type) == [.succeeded], "\(results.map { $0.error?.code ?? "-" })")
-                }
+                try await expectNextWorkerSucceeds(configuration, topics: topics, broker: broker)
                 #expect(simulator.stats().createRequestsTotal == 2)
                 #expect(simulator.stats().createsTotal == 1)
             }
@@ -246,12 +241,22 @@ func expectHandedOverAsSubmitted(
     let ledger = try await readAll(topic: topics.tasks, broker: broker)
     let last = try AvatarTaskRecord.decode(try #require(ledger.last?.value))
     #expect(last.state == .submitted)
+    let result = try await expectNextWorkerSucceeds(configuration, topics: topics, broker: broker)
+    #expect(result?.taskID == last.taskID)
+}
+
+/// Runs a next worker (a new worker id, the same group) until the results topic holds one event, which must be a
+/// success; returns it.
+@discardableResult
+func expectNextWorkerSucceeds(
+    _ configuration: WorkerConfiguration, topics: WorkerTopics, broker: EmbeddedBroker
+) async throws -> AvatarResultEvent? {
     var next = configuration
     next.workerID = UniqueName.make("worker")
-    try await withWorker(next) { _ in
+    return try await withWorker(next) { _ in
         let results = try resultEvents(try await waitForRecords(1, topic: topics.results, broker: broker))
-        #expect(results.map(\.type) == [.succeeded])
-        #expect(results.first?.taskID == last.taskID)
+        #expect(results.map(\.type) == [.succeeded], "\(results.map { $0.error?.code ?? "-" })")
+        return results.first
     }
 }
 
