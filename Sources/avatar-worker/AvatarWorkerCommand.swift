@@ -24,6 +24,9 @@ struct AvatarWorkerCommand: AsyncParsableCommand {
             // CometAPI (simulate)
             SimulateCommand.self,
 
+            // the pipeline's rules in the deterministic simulation
+            ExploreCommand.self,
+
             BenchCommand.self,
         ]
     )

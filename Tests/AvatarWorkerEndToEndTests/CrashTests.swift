@@ -24,7 +24,7 @@ extension EndToEnd {
                 let exit = await doomed.waitForExit(timeout: .seconds(60))
                 #expect(exit == .signalled(SIGKILL), "the failpoint \(failpoint) did not kill the worker: \(doomed.logTail())")
 
-                let successor = try await stack.startWorker(reconcilingWorker)
+                let successor = try await stack.startWorker(reconcilingWorker + afterKill)
                 let ids = Set(jobs.map(\.jobID))
                 try await collector.waitForTerminalEvents(of: ids, within: .seconds(90), thenQuiet: .seconds(2))
 
@@ -43,7 +43,7 @@ extension EndToEnd {
                 try await stack.produce(jobs)
                 #expect(await doomed.waitForExit(timeout: .seconds(60)) == .signalled(SIGKILL))
 
-                let successor = try await stack.startWorker()
+                let successor = try await stack.startWorker(afterKill)
                 let ids = Set(jobs.map(\.jobID))
                 try await collector.waitForTerminalEvents(of: ids, within: .seconds(90), thenQuiet: .seconds(2))
 

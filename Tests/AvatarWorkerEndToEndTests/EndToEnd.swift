@@ -11,6 +11,9 @@ enum EndToEnd {}
 /// Flags that make a restarted or second worker settle an unknown create outcome by asking the API (the simulator
 /// answers queries by `external_task_id` when started with it) instead of failing the job.
 let reconcilingWorker = ["--query-by-external-task-id", "true", "--ambiguous-submission", "reconcile-then-fail"]
+/// A successor of a worker killed with SIGKILL: no prior owner is alive to report a create in flight, so waiting the
+/// default grace (request timeout + 10 s) for one would only stretch the test.
+let afterKill = ["--prior-owner-grace", "2s"]
 
 /// What every end-to-end test demands once its jobs have ended: each job (and each id in `alsoEnded`, e.g. of
 /// unreadable messages) has exactly one terminal event (duplicates only as copies); invalid jobs fail with their

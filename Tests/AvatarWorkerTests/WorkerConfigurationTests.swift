@@ -76,6 +76,16 @@ struct WorkerConfigurationTests {
         #expect(try WorkerConfiguration.load(environment: environment).group == "g")
     }
 
+    @Test("the prior owner's grace follows the request timeout unless set")
+    func priorOwnerGrace() throws {
+        let derived = try WorkerConfiguration.load(flags: ["api-request-timeout": "20s"], environment: [:])
+        #expect(derived.priorOwnerGrace == nil)
+        #expect(PipelineCore.Options(configuration: derived).priorOwnerGrace == .seconds(30))
+        let set = try WorkerConfiguration.load(
+            flags: ["api-request-timeout": "20s"], environment: ["AVATAR_WORKER_PRIOR_OWNER_GRACE": "2s"])
+        #expect(PipelineCore.Options(configuration: set).priorOwnerGrace == .seconds(2))
+    }
+
     @Test func inconsistentOptionsAreRejected() {
         #expect(throws: ConfigurationError.self) {
             try WorkerConfiguration.load(flags: ["fleet-in-flight-cap": "3", "jobs-partitions": "4"], environment: [:])

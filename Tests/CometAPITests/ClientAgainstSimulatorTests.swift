@@ -161,46 +161,37 @@ struct ClientAgainstSimulatorTests {
         #expect(error?.kind == .transient)
     }
 
-    @Test("retries follow Retry-After and stop at the first success; one task is created")
-    func retriesWithRetryAfter() async throws {
+    @Test("a 1303 is classified throttled with its Retry-After, and nothing is created until the API accepts")
+    func throttledCarriesRetryAfter() async throws {
         try await withSimulator(Self.instant) { simulator in
             try await withClient(for: simulator) { client in
-                simulator.enqueueFault(.throttle1303, route: .create, count: 2)
-                let clock = InstantClock()
-                var random = SeededRandom(seed: 11)
-                var attempts = 0
-                let policy = RetryPolicy.exponentialJitter(maximumAttempts: 5, baseDelay: .milliseconds(100), maximumDelay: .milliseconds(400))
-                let created = try await policy.run(clock: clock, random: &random) { (_: Int) async throws(CometAPIError) in
-                    attempts += 1
-                    return try await client.createAvatarTask(request("job-retry"))
+                simulator.enqueueFault(.throttle1303, route: .create, count: 1)
+                let error = await failure { () async throws(CometAPIError) in
+                    _ = try await client.createAvatarTask(request("job-retry"))
                 }
+                #expect(error?.kind == .throttled)
+                #expect(error?.businessCode == 1303)
+                #expect(error?.retryAfter?.delay(from: Date()) == .seconds(1))
+                #expect(simulator.stats().createsTotal == 0)
+                let created = try await client.createAvatarTask(request("job-retry"))
                 #expect(!created.taskID.isEmpty)
-                #expect(attempts == 3)
-                #expect(clock.sleeps == [.seconds(1), .seconds(1)], "Retry-After: 1 beats the smaller jitter")
                 #expect(simulator.stats().createsTotal == 1)
             }
         }
     }
 
-    @Test("permanent errors are not retried")
-    func noRetryOnPermanent() async throws {
+    @Test("a permanent refusal is classified permanent with the business code and the API's reason")
+    func permanentRefusal() async throws {
         try await withSimulator(Self.instant) { simulator in
             try await withClient(for: simulator) { client in
-                let clock = InstantClock()
-                var random = SeededRandom(seed: 1)
-                var attempts = 0
                 let tooLong = String(repeating: "a", count: 2501)
                 let error = await failure { () async throws(CometAPIError) in
-                    try await RetryPolicy.exponentialJitter().run(clock: clock, random: &random) { (_: Int) async throws(CometAPIError) in
-                        attempts += 1
-                        return try await client.createAvatarTask(request(prompt: tooLong))
-                    }
+                    _ = try await client.createAvatarTask(request(prompt: tooLong))
                 }
                 #expect(error?.kind == .permanent)
                 #expect(error?.businessCode == 1201)
                 #expect(error?.message.contains("2500") == true)
-                #expect(attempts == 1)
-                #expect(clock.sleeps.isEmpty)
+                #expect(simulator.stats().createsTotal == 0)
             }
         }
     }

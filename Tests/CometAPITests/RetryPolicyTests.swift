@@ -8,10 +8,6 @@ struct RetryPolicyTests {
     let policy = RetryPolicy.exponentialJitter(maximumAttempts: 5, baseDelay: .seconds(1), maximumDelay: .seconds(8))
     let now = Date(timeIntervalSince1970: 1_000_000)
 
-    func error(_ kind: CometAPIError.Kind, retryAfter: RetryAfter? = nil) -> CometAPIError {
-        CometAPIError(kind: kind, operation: .createAvatarTask, message: "test", retryAfter: retryAfter)
-    }
-
     @Test("the jitter window doubles per attempt and is capped")
     func windows() {
         #expect((1...6).map(policy.window(forAttempt:)) == [.seconds(1), .seconds(2), .seconds(4), .seconds(8), .seconds(8), .seconds(8)])
@@ -22,7 +18,7 @@ struct RetryPolicyTests {
         var random = SeededRandom(seed: 7)
         var delays: [Duration] = []
         for _ in 0..<200 {
-            guard case .retry(let delay) = policy.decision(after: error(.transient), attempt: 3, now: now, deadline: nil, using: &random) else {
+            guard case .retry(let delay) = policy.decision(afterAttempt: 3, retryAfter: nil, now: now, deadline: nil, using: &random) else {
                 Issue.record("expected a retry")
                 return
             }
@@ -33,60 +29,30 @@ struct RetryPolicyTests {
         #expect(delays.contains { $0 > .seconds(3) })
     }
 
-    @Test("Retry-After raises the wait, as seconds or as a date")
+    @Test("Retry-After raises the wait; RetryAfter as seconds or as a date gives the delay to pass")
     func retryAfter() {
         var random = SeededRandom(seed: 1)
-        #expect(policy.decision(after: error(.throttled, retryAfter: .seconds(20)), attempt: 1, now: now, deadline: nil, using: &random) == .retry(after: .seconds(20)))
+        #expect(policy.decision(afterAttempt: 1, retryAfter: .seconds(20), now: now, deadline: nil, using: &random) == .retry(after: .seconds(20)))
         let date = RetryAfter.date(now.addingTimeInterval(12))
-        #expect(policy.decision(after: error(.throttled, retryAfter: date), attempt: 1, now: now, deadline: nil, using: &random) == .retry(after: .seconds(12)))
-    }
-
-    @Test("permanent, account and ambiguous errors are never retried", arguments: [
-        CometAPIError.Kind.permanent, .account, .ambiguous,
-    ])
-    func notRetryable(kind: CometAPIError.Kind) {
-        var random = SeededRandom(seed: 1)
-        #expect(policy.decision(after: error(kind), attempt: 1, now: now, deadline: nil, using: &random) == .giveUp(.notRetryable(kind)))
+        #expect(date.delay(from: now) == .seconds(12))
+        #expect(policy.decision(afterAttempt: 1, retryAfter: date.delay(from: now), now: now, deadline: nil, using: &random) == .retry(after: .seconds(12)))
     }
 
     @Test("attempts and the deadline bound retries")
     func bounds() {
         var random = SeededRandom(seed: 1)
-        #expect(policy.decision(after: error(.transient), attempt: 5, now: now, deadline: nil, using: &random) == .giveUp(.attemptsExhausted(5)))
+        #expect(policy.decision(afterAttempt: 5, retryAfter: nil, now: now, deadline: nil, using: &random) == .giveUp(.attemptsExhausted(5)))
         let decision = policy.decision(
-            after: error(.throttled, retryAfter: .seconds(30)), attempt: 1, now: now, deadline: now.addingTimeInterval(10), using: &random
-        )
+            afterAttempt: 1, retryAfter: .seconds(30), now: now, deadline: now.addingTimeInterval(10), using: &random)
         #expect(decision == .giveUp(.deadlineTooClose(wanted: .seconds(30))))
     }
 
-    @Test("run retries transient errors on the given clock and returns the success")
-    func runRetries() async throws {
-        let clock = InstantClock()
-        var random = SeededRandom(seed: 3)
-        var attempts: [Int] = []
-        let value = try await policy.run(clock: clock, random: &random) { (attempt: Int) async throws(CometAPIError) -> String in
-            attempts.append(attempt)
-            if attempt < 3 { throw error(.throttled, retryAfter: .seconds(2)) }
-            return "done"
-        }
-        #expect(value == "done")
-        #expect(attempts == [1, 2, 3])
-        #expect(clock.sleeps.count == 2)
-        #expect(clock.sleeps.allSatisfy { $0 >= .seconds(2) })
-    }
-
-    @Test("run gives up at once on a permanent error")
-    func runPermanent() async {
-        let clock = InstantClock()
-        var random = SeededRandom(seed: 3)
-        var attempts = 0
-        await #expect(throws: CometAPIError.self) {
-            try await policy.run(clock: clock, random: &random) { (_: Int) async throws(CometAPIError) -> Int in
-                attempts += 1
-                throw error(.permanent)
-            }
-        }
-        #expect(attempts == 1)
-        #expect(clock.sleeps.isEmpty)
+    @Test("the same seed gives the same delays")
+    func replayable() {
+        var first = SeededRandom(seed: 42)
+        var second = SeededRandom(seed: 42)
+        let one = (1...5).map { policy.delay(afterAttempt: $0, using: &first) }
+        let two = (1...5).map { policy.delay(afterAttempt: $0, using: &second) }
+        #expect(one == two)
     }
 }

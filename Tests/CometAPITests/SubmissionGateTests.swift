@@ -58,24 +58,4 @@ struct SubmissionGateTests {
         #expect(thirdProbe == .probe)
         #expect(reopened && gate.isOpen)
     }
-
-    @Test("outcome from an error: only account codes close the gate")
-    func outcomeFromError() {
-        let account = CometAPIError(kind: .account, operation: .createAvatarTask, businessCode: 1100, message: "x")
-        let throttled = CometAPIError(kind: .throttled, operation: .createAvatarTask, businessCode: 1303, message: "x")
-        #expect(Gate.Outcome(account) == .accountError(code: 1100))
-        #expect(Gate.Outcome(throttled) == .other)
-    }
-
-    @Test("shared gate reads time from its clock")
-    func shared() {
-        let clock = InstantClock()
-        let gate = SharedSubmissionGate(probeInterval: .seconds(10), clock: clock)
-        gate.record(.accountError(code: 1100))
-        #expect(gate.permission() == .wait(until: InstantClock.Instant(offset: .seconds(10))))
-        clock.advance(by: .seconds(10))
-        #expect(gate.permission() == .probe)
-        #expect(gate.recordProbe(.accepted))
-        #expect(gate.permission() == .submit)
-    }
 }

@@ -52,12 +52,16 @@ public struct AvatarTaskRecord: Sendable, Hashable, Codable {
     /// The value of `schema`.
     public static let schemaName = "avatar-task.v1"
 
-    /// The two live states; the end of a record is a tombstone, not a state.
+    /// The live states; the end of a record is a tombstone, not a state.
     public enum State: String, Sendable, Hashable, Codable {
         /// The `external_task_id` is chosen and the create call may be in flight: its outcome is unknown.
         case submitting
         /// The API returned `task_id`; polling can resume from this record alone.
         case submitted
+        /// The terminal result event is acked; only the tombstone is missing, because it must wait for the commit
+        /// that covers the job's offset. Written only when an owner hands the job over before that commit, so the
+        /// next owner neither polls nor publishes again.
+        case published
     }
 
     /// A `submitting` record for a validated job taken from `partition`/`offset` at `now`.
@@ -82,6 +86,33 @@ public struct AvatarTaskRecord: Sendable, Hashable, Codable {
         audioSeconds = job.audioInfo?.durationSeconds
         notes = job.notes.isEmpty ? nil : job.notes
         self.worker = worker
+    }
+
+    /// The `published` record a hand-over writes for a rejection that no commit covers yet, keyed `key`
+    /// (`rejected/<partition>/<offset>`): attempt 0 (nothing was submitted), mode `std`, every time `now`.
+    public init(
+        rejectionMarker key: String, externalTaskID: String, partition: Int, offset: Int64, now: Date,
+        worker: AvatarResultEvent.WorkerInfo
+    ) {
+        state = .published
+        jobID = key
+        self.externalTaskID = externalTaskID
+        attempt = 0
+        mode = .std
+        jobPartition = partition
+        jobOffset = offset
+        createdAt = now
+        submitDeadline = now
+        deadline = now
+        watermark = false
+        self.worker = worker
+    }
+
+    /// This record marked `published`: the result event is durable, the tombstone still waits for its commit.
+    public func published() -> AvatarTaskRecord {
+        var record = self
+        record.state = .published
+        return record
     }
 
     /// This record moved to `submitted` with the API's `taskID` at `now`.

@@ -46,6 +46,9 @@ extension WorkerConfiguration {
                 at: \.progressEvents) { try $0.boolean() },
         .stored("api-request-timeout", "timeout of one CometAPI request", default: "60s",
                 at: \.apiRequestTimeout) { try $0.duration() },
+        .stored("prior-owner-grace",
+                "wait of a partition's new owner for the prior owner's creates in flight to report",
+                default: "api-request-timeout + 10s", at: \.priorOwnerGrace) { try $0.duration() },
     ]
 
     private static let capacityOptions: [ConfigurationOption] = [
@@ -59,8 +62,11 @@ extension WorkerConfiguration {
                 at: \.totalDeadline) { try $0.duration() },
         .stored("account-probe-interval", "pause after an account error before a probe create", default: "60s",
                 at: \.accountProbeInterval) { try $0.duration() },
-        .stored("max-concurrent-creates", "create calls in flight at once (AIMD on 1303)", default: "8",
+        .stored("max-concurrent-creates", "create calls in flight at once, process-wide", default: "8",
                 at: \.maxConcurrentCreates) { try $0.number(in: 1...1000) },
+        .stored("create-max-attempts",
+                "create calls per job, the first included, while the API fails transiently or throttles", default: "30",
+                at: \.createMaxAttempts) { try $0.number(in: 1...10_000) },
         .stored("ambiguous-submission",
                 "on an unknown create outcome: fail, reconcile-then-fail, resubmit (may double-bill)",
                 default: "fail", at: \.ambiguousSubmission) { input in

@@ -54,10 +54,19 @@ public struct WorkerConfiguration: Sendable, Hashable {
     public var commitInterval: Duration = .milliseconds(500)
     /// How long submissions pause after an account error (1100–1102) before one probe create is tried.
     public var accountProbeInterval: Duration = .seconds(60)
-    /// Create calls in flight at once, process-wide (an AIMD limiter shrinks it on 1303).
+    /// Create calls in flight at once, process-wide (a plain bound: the reaction to 1303 is the partition's AIMD
+    /// share in ``InFlightCapacity``).
     public var maxConcurrentCreates = 8
+    /// Create calls per job, the first included, while the API answers transiently (5xx, resets) or throttles; the
+    /// submission deadline bounds them too. Then the job fails with `api.unavailable` (retryable).
+    public var createMaxAttempts = 30
     /// Publish optional `submitted` and `processing` progress events besides the terminal one.
     public var progressEvents = false
+    /// How long a partition's new owner waits before it judges a `submitting` record: a prior owner that lost the
+    /// partition may still have that create in flight and reports its answer within this time. `nil` means the
+    /// request timeout plus 10 s, which covers any create. Lowering it is safe only where prior owners are known to
+    /// be dead (a restart after `kill -9`); otherwise a late create is judged ambiguous.
+    public var priorOwnerGrace: Duration?
     /// Per-request timeout of CometAPI calls.
     public var apiRequestTimeout: Duration = .seconds(60)
     /// librdkafka properties passed through as they are (`kafka.<property>`), overriding the worker's own.

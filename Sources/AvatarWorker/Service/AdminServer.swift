@@ -16,7 +16,7 @@ enum AdminServer {
 
     /// The server as a `Service`; `onListening` gets the bound port.
     static func make(
-        host: String, port: Int, pipeline: JobPipeline, metrics: WorkerMetrics, logger: Logger,
+        host: String, port: Int, pipeline: PipelineDriver<WallClock>, metrics: WorkerMetrics, logger: Logger,
         onListening: @escaping @Sendable (Int) async -> Void
     ) -> some Service {
         let router = Router()
@@ -41,7 +41,7 @@ enum AdminServer {
             guard let taskID = callbackTaskID(Array(buffer: body)) else {
                 return text("no task_id in callback\n", status: .badRequest)
             }
-            let known = await pipeline.callbackArrived(taskID: taskID)
+            let known = pipeline.callbackArrived(taskID: taskID)
             return text(known ? "ok\n" : "unknown task\n", status: .ok)
         }
         return Application(

@@ -10,11 +10,12 @@ import UnixSignals
 /// The whole worker, runnable in-process: `avatar-worker run` and the tests start it the same way.
 ///
 /// `run(onReady:)` checks the topics, builds the Kafka clients and the CometAPI client, subscribes, and runs one
-/// `ServiceGroup` of the admin server, the Kafka health watch, the result publisher, the poll loop and the intake,
-/// which owns SIGTERM/SIGINT. Graceful shutdown goes in reverse order: intake stops taking jobs and waits (up to the
-/// drain deadline) until every submission under way has recorded `submitted` or ended; polling stops (tasks stay in the ledger); the
-/// publisher writes what is queued and commits; then the consumer leaves the group (final offsets stored in the
-/// revocation) and the producers flush. `shutdown()` starts the same sequence without a signal.
+/// `ServiceGroup` of the admin server, the Kafka health watch, the pipeline (the ``PipelineCore`` and its driver) and
+/// the intake, which owns SIGTERM/SIGINT. Graceful shutdown goes in reverse order: the intake stops taking jobs and
+/// the core hands every partition over within the drain deadline (creates in flight answered and recorded, records
+/// of jobs no create left for withdrawn, offsets committed, finished jobs given their tombstones); the pipeline's run
+/// loop ends once nothing is in flight; then the consumer leaves the group and the producers flush. `shutdown()`
+/// starts the same sequence without a signal.
 public final class AvatarWorkerService: Sendable {
     /// What the worker reports once it listens and is subscribed (the contract's `ready` line).
     public struct Ready: Sendable, Codable, Equatable {
@@ -45,7 +46,7 @@ public final class AvatarWorkerService: Sendable {
     private let signals: [UnixSignal]
     private let group = Mutex<ServiceGroup?>(nil)
     private let stopRequested = Mutex(false)
-    private let runningPipeline = Mutex<JobPipeline?>(nil)
+    private let runningPipeline = Mutex<PipelineDriver<WallClock>?>(nil)
 
     /// A worker; `handleSignals: false` leaves SIGTERM/SIGINT alone (for workers embedded in tests).
     public init(
@@ -70,17 +71,16 @@ public final class AvatarWorkerService: Sendable {
         } catch {
             throw WorkerStartupError.capacity(error.description)
         }
-        let scheduler = PollScheduler(
-            clock: ContinuousClock(), policy: configuration.pollPolicy, limits: configuration.pollLimits)
-        let pipeline = JobPipeline(
-            configuration: configuration, capacity: capacity, consumer: clients.consumer,
-            ledgerProducer: clients.ledgerProducer, client: clients.api, scheduler: scheduler,
-            readerConfiguration: clients.readerConfiguration, failpoints: failpoints, metrics: metrics, logger: logger)
-        runningPipeline.withLock { $0 = pipeline }
-        try clients.consumer.subscribe(topics: [configuration.jobsTopic]) { pipeline.rebalanced($0) }
+        let core = PipelineCore(
+            options: PipelineCore.Options(configuration: configuration), capacity: capacity, now: WallClock().now)
+        let driver = PipelineDriver(
+            configuration: configuration, core: core, clock: WallClock(), clients: clients, failpoints: failpoints,
+            metrics: metrics, logger: logger)
+        runningPipeline.withLock { $0 = driver }
+        try clients.consumer.subscribe(topics: [configuration.jobsTopic]) { driver.rebalanced($0) }
         let workerID = configuration.workerID
         let admin = AdminServer.make(
-            host: configuration.httpHost, port: configuration.httpPort, pipeline: pipeline, metrics: metrics,
+            host: configuration.httpHost, port: configuration.httpPort, pipeline: driver, metrics: metrics,
             logger: logger
         ) { port in
             onReady(Ready(httpPort: port, workerID: workerID, pid: getpid()))
@@ -88,12 +88,8 @@ public final class AvatarWorkerService: Sendable {
         let services: [any Service] = [
             admin,
             KafkaHealthService(streams: clients.eventStreams, logger: logger),
-            ResultPublisher(
-                pipeline: pipeline, producer: clients.resultProducer, consumer: clients.consumer,
-                interval: configuration.commitInterval, logger: logger),
-            PollService(pipeline: pipeline, scheduler: scheduler),
-            IntakeService(
-                pipeline: pipeline, consumer: clients.consumer, drainDeadline: configuration.drainDeadline, logger: logger),
+            PipelineService(driver: driver),
+            IntakeService(driver: driver, intake: JobIntake(configuration: configuration), consumer: clients.consumer, logger: logger),
         ]
         var groupConfiguration = ServiceGroupConfiguration(services: services, logger: logger)
         groupConfiguration.gracefulShutdownSignals = signals

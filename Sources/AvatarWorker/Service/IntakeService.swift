@@ -2,26 +2,35 @@ import Kafka
 import Logging
 import ServiceLifecycle
 
-/// The consumer loop: hands every job message to the pipeline until graceful shutdown, then drains.
+/// The consumer loop: reads every job message and hands it to the pipeline until graceful shutdown, then asks the
+/// pipeline to hand every partition over and waits until it has (bounded by the drain deadline inside the core).
 ///
-/// On shutdown it stops taking messages (records fetched but not handed over are never stored, so the group delivers
-/// them again) and waits up to the drain deadline until every submission under way has written its `submitted`
-/// record or ended (``JobPipeline/drain(deadline:)``); one still unanswered then is left to the next owner, who finds
-/// its `submitting` record.
-struct IntakeService: Service {
-    let pipeline: JobPipeline
+/// Records fetched but not handed over are never stored, so the group delivers them again to the next owner.
+struct IntakeService<C: Clock>: Service where C.Instant == WallClock.Instant, C: Sendable {
+    let driver: PipelineDriver<C>
+    let intake: JobIntake
     let consumer: KafkaConsumer
-    let drainDeadline: Duration
     let logger: Logger
 
     func run() async throws {
         do {
             for try await message in consumer.messages.cancelOnGracefulShutdown() {
-                pipeline.receive(message)
+                driver.send(.consumed(intake.read(message)))
             }
         } catch is CancellationError {
             logger.debug("intake cancelled")
         }
-        await pipeline.drain(deadline: ContinuousClock.now.advanced(by: drainDeadline))
+        driver.send(.shutdown)
+        await driver.waitUntilDrained()
+    }
+}
+
+/// The pipeline's run loop as a service: performs the core's I/O until shutdown's hand-over is done.
+struct PipelineService<C: Clock>: Service where C.Instant == WallClock.Instant, C: Sendable {
+    let driver: PipelineDriver<C>
+
+    func run() async throws {
+        if driver.configuration.exactlyOnce { try await driver.resultProducer.initTransactions() }
+        await driver.run()
     }
 }

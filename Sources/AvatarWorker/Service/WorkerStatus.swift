@@ -6,12 +6,16 @@ public struct WorkerStatus: Sendable, Codable, Equatable {
         public var partition: Int32
         /// The consumer's assignment epoch.
         public var epoch: UInt64
+        /// `restoring`, `active`, `handing-over` or `handed-over`.
+        public var phase: String
         /// Whether its ledger is still being restored (the partition is held paused).
         public var restoring: Bool
         /// Tasks in flight (submitting, polling or publishing).
         public var tasksInFlight: Int
         /// The partition's current AIMD limit within its share of the fleet cap.
         public var inFlightLimit: Int
+        /// The partition's share of the fleet cap.
+        public var share: Int
         /// Whether the partition is paused because it holds its limit.
         public var pausedForCapacity: Bool
         /// The last job offset known committed.
@@ -20,7 +24,7 @@ public struct WorkerStatus: Sendable, Codable, Equatable {
         public var storedOffset: Int64?
 
         enum CodingKeys: String, CodingKey {
-            case partition, epoch, restoring
+            case partition, epoch, phase, restoring, share
             case tasksInFlight = "tasks_in_flight", inFlightLimit = "in_flight_limit"
             case pausedForCapacity = "paused_for_capacity", committedOffset = "committed_offset"
             case storedOffset = "stored_offset"

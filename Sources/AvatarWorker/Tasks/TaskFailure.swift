@@ -17,6 +17,9 @@ public struct TaskFailure: Sendable, Hashable, CustomStringConvertible {
 
     /// Code of a job whose time-to-submission or total deadline passed.
     public static let deadlineExceededCode = "deadline.exceeded"
+    /// Code of a job whose create the API kept refusing transiently (5xx, throttling) until the retry policy's
+    /// attempts ran out; producing it again later may succeed.
+    public static let apiUnavailableCode = "api.unavailable"
     /// Code of a job whose create call's outcome could not be determined and that was not resubmitted.
     public static let submissionAmbiguousCode = "submission.ambiguous"
 

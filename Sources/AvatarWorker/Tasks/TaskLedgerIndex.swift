@@ -13,7 +13,8 @@ public struct TaskLedgerIndex<Payload: Sendable>: Sendable {
     public struct Entry: Sendable {
         /// The job's id (the record key).
         public let jobID: String
-        /// Whether the create's outcome is known (`submitted`) or not (`submitting`).
+        /// Whether the create's outcome is known (`submitted`), not known (`submitting`), or the result is out
+    /// (`published`).
         public let state: TaskLedgerState
         /// The decoded record.
         public let payload: Payload
@@ -74,6 +75,8 @@ public struct TaskLedgerIndex<Payload: Sendable>: Sendable {
             insert(Entry(jobID: jobID, state: .submitting, payload: payload, offset: offset))
         case .submitted(let payload):
             insert(Entry(jobID: jobID, state: .submitted, payload: payload, offset: offset))
+        case .published(let payload):
+            insert(Entry(jobID: jobID, state: .published, payload: payload, offset: offset))
         }
         return previous == nil ? .added : .replaced
     }

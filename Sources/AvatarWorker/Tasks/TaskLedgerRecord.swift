@@ -7,6 +7,9 @@ public enum TaskLedgerRecord<Payload: Sendable>: Sendable {
     case submitting(Payload)
     /// Written after the create returned a task id: the task exists and is paid for.
     case submitted(Payload)
+    /// Written when an owner hands the job over after its result event was acked but before the tombstone could be
+    /// written (the tombstone waits for the commit that covers the job): the next owner must not publish again.
+    case published(Payload)
     /// The job's result event was acked: the job is done and no longer live.
     case tombstone
 }
@@ -19,4 +22,6 @@ public enum TaskLedgerState: String, Sendable, Hashable {
     case submitting
     /// A `submitted` record: the task exists; resume polling it.
     case submitted
+    /// A `published` record: the result is out; only the tombstone is missing.
+    case published
 }

@@ -21,7 +21,7 @@ extension TaskLifecycle {
         case .polling:
             guard let taskID else { return [] }
             return [.stopPolling(taskID: taskID)] + fail(.deadlineExceeded(kind))
-        case .recordingSubmitting, .creating, .reconciling, .recordingSubmitted:
+        case .recordingSubmitting, .creating, .reconciling, .recordingSubmitted, .awaitingPriorOwner:
             if overdue != .total { overdue = kind }
             return []
         case .publishingRejection, .publishingResult, .writingTombstone, .finished:

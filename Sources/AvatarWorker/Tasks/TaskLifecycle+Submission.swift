@@ -75,6 +75,40 @@ extension TaskLifecycle {
         }
     }
 
+    mutating func priorOwnerSettled(_ verdict: PriorOwnerVerdict) -> [Action] {
+        guard phase == .awaitingPriorOwner else { return [] }
+        switch verdict {
+        case .unchanged:
+            if overdue != nil { return fail(.submissionAmbiguous(reason: "a submitting ledger record without submitted")) }
+            return resolveAmbiguity(reason: "a submitting ledger record without submitted")
+        case .submitted(let taskID):
+            self.taskID = taskID
+            if overdue == .submission { overdue = nil }
+            let durable = markOffsetsDurable()
+            if overdue == .total { return durable + fail(.deadlineExceeded(.total)) }
+            phase = .polling
+            return durable + [.startPolling(taskID: taskID)]
+        case .withdrawn:
+            // Nothing of this job is live any more: the owner drops it and takes its message as a new job.
+            holdsSlot = false
+            phase = .finished
+            return [.releaseSlot]
+        case .published:
+            holdsSlot = false
+            phase = .writingTombstone
+            return [.releaseSlot] + markOffsetsDurable() + [.writeTombstone]
+        }
+    }
+
+    mutating func gaveUp(_ failure: TaskFailure) -> [Action] {
+        switch phase {
+        case .awaitingCreateRetry, .awaitingReconcileRetry:
+            return fail(failure)
+        default:
+            return []
+        }
+    }
+
     mutating func submittedRecorded() -> [Action] {
         guard phase == .recordingSubmitted, let taskID else { return [] }
         let durable = markOffsetsDurable()

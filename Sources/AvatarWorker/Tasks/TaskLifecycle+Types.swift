@@ -31,6 +31,26 @@ extension TaskLifecycle {
         case submitting
         /// A `submitted` record with the task id: resume polling.
         case submitted(taskID: String)
+        /// A `submitting` record another owner wrote, which may still be resolved by a create answer that owner has
+        /// in flight: wait (``Action/awaitPriorOwner``), then judge it by what the ledger says
+        /// (``Event/priorOwnerSettled(_:)``).
+        case submittingByPriorOwner
+        /// A `published` record: the result event is durable and only the tombstone is missing; it waits for the
+        /// commit that covers the job's offset.
+        case published
+    }
+
+    /// What the ledger said about a job restored from another owner's `submitting` record, read again once that
+    /// owner's creates in flight must have answered.
+    public enum PriorOwnerVerdict: Sendable, Hashable {
+        /// Still only `submitting`: the create's outcome is unknown.
+        case unchanged
+        /// The prior owner recorded the task after all: resume polling it.
+        case submitted(taskID: String)
+        /// The prior owner withdrew the record (no create of it reached the API): the job is new again.
+        case withdrawn
+        /// The prior owner published the job's result: only the tombstone is missing.
+        case published
     }
 
     /// How a create call failed, classified by the API client (business code first, then HTTP, then transport).
@@ -108,6 +128,11 @@ extension TaskLifecycle {
         case writeFailed
         /// The same job was delivered again at `offset` (a duplicate or a redelivery after a rewind).
         case redelivered(offset: Int64)
+        /// The wait of ``Action/awaitPriorOwner`` ended and the ledger was read again.
+        case priorOwnerSettled(PriorOwnerVerdict)
+        /// The retry rules will not try again (attempts exhausted, or no attempt could start before the deadline):
+        /// end the job with this failure.
+        case gaveUp(TaskFailure)
     }
 
     /// Something the owner must do; performed in the order given.
@@ -144,5 +169,8 @@ extension TaskLifecycle {
         case publishResult(Outcome, withTombstone: Bool)
         /// Write the job's ledger tombstone and report the ack with `.tombstoneRecorded`.
         case writeTombstone
+        /// Wait until the prior owner's creates in flight must have answered, read the ledger again, and report
+        /// with `.priorOwnerSettled`.
+        case awaitPriorOwner
     }
 }

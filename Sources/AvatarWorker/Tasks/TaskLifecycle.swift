@@ -32,6 +32,9 @@ public struct TaskLifecycle<Success: Sendable & Equatable>: Sendable, Equatable 
         case reconciling(attempt: Int)
         /// Waiting for the backoff after `failures` failed queries.
         case awaitingReconcileRetry(failures: Int)
+        /// Restored from a `submitting` record another owner wrote: waiting until any create that owner may still
+        /// have had in flight has answered and been recorded, then the ledger is read again (``Event/priorOwnerSettled(_:)``).
+        case awaitingPriorOwner
         /// The `submitted` ledger record is being written.
         case recordingSubmitted
         /// The task is tracked by the poll scheduler.
@@ -42,30 +45,6 @@ public struct TaskLifecycle<Success: Sendable & Equatable>: Sendable, Equatable 
         case writingTombstone
         /// Nothing left to do; the owner may forget the lifecycle.
         case finished
-
-        /// No create of this job can have reached the API: the `submitting` record is being written, or every create
-        /// so far was refused (a retry or the account gate is awaited). Any other phase may hide a created task.
-        public var isKnownUnsent: Bool {
-            switch self {
-            case .recordingSubmitting, .awaitingCreateRetry, .heldForAccount:
-                true
-            case .publishingRejection, .creating, .reconciling, .awaitingReconcileRetry, .recordingSubmitted, .polling,
-                 .publishingResult, .writingTombstone, .finished:
-                false
-            }
-        }
-
-        /// Between the `submitting` record and the `submitted` one (or the end): a ledger write, a create or a
-        /// reconciling query in flight or due again. Not the account hold, which waits for the account, not the job.
-        public var isSubmissionUnderWay: Bool {
-            switch self {
-            case .recordingSubmitting, .creating, .awaitingCreateRetry, .reconciling, .awaitingReconcileRetry,
-                 .recordingSubmitted:
-                true
-            case .publishingRejection, .heldForAccount, .polling, .publishingResult, .writingTombstone, .finished:
-                false
-            }
-        }
     }
 
     /// The job's id.
@@ -143,6 +122,14 @@ public struct TaskLifecycle<Success: Sendable & Equatable>: Sendable, Equatable 
         case .submitting:
             let actions = lifecycle.resolveAmbiguity(reason: "a submitting ledger record without submitted")
             return (lifecycle, [.occupySlot] + actions)
+        case .submittingByPriorOwner:
+            lifecycle.phase = .awaitingPriorOwner
+            return (lifecycle, [.occupySlot, .awaitPriorOwner])
+        case .published:
+            lifecycle.holdsSlot = false
+            lifecycle.offsetsDurable = true
+            lifecycle.phase = .writingTombstone
+            return (lifecycle, [.writeTombstone])
         }
     }
 
@@ -162,6 +149,8 @@ public struct TaskLifecycle<Success: Sendable & Equatable>: Sendable, Equatable 
         case .tombstoneRecorded: tombstoneRecorded()
         case .writeFailed: writeFailed()
         case .redelivered(let offset): redelivered(offset: offset)
+        case .priorOwnerSettled(let verdict): priorOwnerSettled(verdict)
+        case .gaveUp(let failure): gaveUp(failure)
         }
     }
 }

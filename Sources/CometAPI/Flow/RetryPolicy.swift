@@ -3,10 +3,9 @@ import Foundation
 /// When to try a failed call again: exponential backoff with full jitter, the server's `Retry-After` respected,
 /// bounded by a number of attempts and by the caller's deadline.
 ///
-/// A value type that only decides (``decision(after:attempt:now:deadline:using:)``), so it is tested with a fixed
-/// `now` and a seeded random source; ``run(deadline:clock:now:random:onRetry:operation:)`` performs the waits.
-/// Only ``CometAPIError/Kind/throttled`` and ``CometAPIError/Kind/transient`` errors are retried: a permanent error
-/// cannot improve, an account error needs the ``SubmissionGate``, and an ambiguous create needs reconciliation.
+/// A value type that only decides (``decision(afterAttempt:retryAfter:now:deadline:using:)``), so it is tested with
+/// a fixed `now` and a seeded random source; the worker's pipeline core is its one user and owns the waits (entries
+/// of its timer heap).
 public struct RetryPolicy: Sendable, Hashable {
     /// Attempts in total, the first included (1 = never retry).
     public var maximumAttempts: Int
@@ -35,20 +34,22 @@ public struct RetryPolicy: Sendable, Hashable {
     /// Never retry.
     public static let never = RetryPolicy(maximumAttempts: 1, baseDelay: .zero, maximumDelay: .zero)
 
-    /// What to do after attempt number `attempt` (1-based) failed with `error` at `now`.
+    /// What to do after attempt number `attempt` (1-based) of a retryable call failed at `now`.
     ///
     /// The wait is a uniform draw from `[0, min(maximumDelay, baseDelay · 2^(attempt-1))]`, raised to the server's
-    /// `Retry-After` when that is longer. If the retry could not start before `deadline`, the answer is give up.
+    /// `retryAfter` when that is longer. If the retry could not start before `deadline`, the answer is give up.
+    /// Whether a failure is retryable at all is the caller's classification (throttled and transient are; a
+    /// permanent error cannot improve, an account error needs the ``SubmissionGate``, an ambiguous create needs
+    /// reconciliation).
     public func decision(
-        after error: CometAPIError,
-        attempt: Int,
+        afterAttempt attempt: Int,
+        retryAfter: Duration?,
         now: Date,
         deadline: Date?,
         using random: inout some RandomNumberGenerator
     ) -> RetryDecision {
-        guard error.kind == .throttled || error.kind == .transient else { return .giveUp(.notRetryable(error.kind)) }
         guard attempt < maximumAttempts else { return .giveUp(.attemptsExhausted(attempt)) }
-        let delay = self.delay(afterAttempt: attempt, retryAfter: error.retryAfter?.delay(from: now), using: &random)
+        let delay = self.delay(afterAttempt: attempt, retryAfter: retryAfter, using: &random)
         if let deadline, now.addingTimeInterval(delay.seconds) >= deadline {
             return .giveUp(.deadlineTooClose(wanted: delay))
         }
@@ -79,7 +80,7 @@ public struct RetryPolicy: Sendable, Hashable {
     }
 }
 
-/// The answer of ``RetryPolicy/decision(after:attempt:now:deadline:using:)``.
+/// The answer of ``RetryPolicy/decision(afterAttempt:retryAfter:now:deadline:using:)``.
 public enum RetryDecision: Sendable, Equatable {
     /// Wait this long, then try again.
     case retry(after: Duration)
@@ -88,8 +89,6 @@ public enum RetryDecision: Sendable, Equatable {
 
     /// Why retrying stopped.
     public enum GiveUpReason: Sendable, Equatable {
-        /// The error's kind is not one that retrying can fix.
-        case notRetryable(CometAPIError.Kind)
         /// This many attempts were made, the most allowed.
         case attemptsExhausted(Int)
         /// The next attempt would start after the deadline; this is the wait that was wanted.

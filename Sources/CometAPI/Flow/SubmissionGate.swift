@@ -93,14 +93,3 @@ public struct SubmissionGate<Instant: InstantProtocol>: Sendable, Equatable wher
         return false
     }
 }
-
-extension SubmissionGate.Outcome {
-    /// The gate's view of a create error: account codes 1100–1102 are account errors, anything else is ``other``.
-    public init(_ error: CometAPIError) {
-        if error.kind == .account, let code = error.businessCode {
-            self = .accountError(code: code)
-        } else {
-            self = .other
-        }
-    }
-}
