@@ -21,7 +21,7 @@ public final class Failpoints: Sendable {
     }
 
     /// The environment variable read by `init(environment:)`.
-    public static let environmentVariable = "AVATAR_WORKER_FAILPOINT"
+    public static let environmentVariable = "AVATAR_DEV_FAILPOINT"
 
     private let armed: (point: Point, hit: Int)?
     private let hits = Mutex(0)

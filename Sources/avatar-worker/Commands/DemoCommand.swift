@@ -79,9 +79,7 @@ struct DemoCommand: AsyncParsableCommand {
         let broker = try await stack.startBroker()
         say("  broker at \(broker.bootstrapServers), pid \(broker.pid)")
         let apiBaseURL: String
-        // AVATAR_WORKER_TANSU locates the broker for this process only; `run` reads AVATAR_WORKER_* as its options.
         var environment = ProcessInfo.processInfo.environment
-        environment["AVATAR_WORKER_TANSU"] = nil
         if live {
             apiBaseURL = "https://api.cometapi.com"
             say("▶ using the REAL CometAPI at \(apiBaseURL): valid samples are paid videos")
