@@ -24,12 +24,20 @@ targets += [
         .product(name: "Logging", package: "swift-log"),
     ]),
     .testTarget(name: "KafkaTests", dependencies: [
-        "Kafka", "CRdKafka", "TestSupport",
+        "Kafka", "KafkaDevelopment", "CRdKafka", "TestSupport",
         .product(name: "Logging", package: "swift-log"),
     ]),
+    // Development and test tooling over Kafka (embedded Tansu broker, child processes, free ports), kept out of the
+    // production module as Hummingbird keeps HummingbirdTesting apart: the CLI's demo and bench commands and the test
+    // support link it; the worker does not.
+    .target(name: "KafkaDevelopment", dependencies: [
+        "Kafka",
+        .product(name: "Logging", package: "swift-log"),
+    ]),
+    .testTarget(name: "KafkaDevelopmentTests", dependencies: ["KafkaDevelopment"]),
 ]
-cliDependencies += ["Kafka"]
-testSupportDependencies += ["Kafka"]
+cliDependencies += ["Kafka", "KafkaDevelopment"]
+testSupportDependencies += ["Kafka", "KafkaDevelopment"]
 
 // MARK: - AvatarJobs: the job contract
 
@@ -103,7 +111,7 @@ targets += [
         ]
     ),
     .testTarget(name: "AvatarWorkerTests", dependencies: [
-        "AvatarWorker", "TestSupport", "Kafka", "AvatarJobs", "CometAPI", "CometAPISimulator",
+        "AvatarWorker", "TestSupport", "Kafka", "KafkaDevelopment", "AvatarJobs", "CometAPI", "CometAPISimulator",
         .product(name: "AsyncHTTPClient", package: "async-http-client"),
     ]),
 ]
@@ -113,7 +121,9 @@ testSupportDependencies += ["AvatarWorker"]
 // End-to-end tests (E2E engineer): the built `avatar-worker` binary against Tansu and the simulator; the harness
 // (WorkerProcess, ResultCollector, EndToEndStack, EndToEndJobs) lives in TestSupport.
 targets += [
-    .testTarget(name: "AvatarWorkerEndToEndTests", dependencies: ["AvatarJobs", "Kafka", "CometAPISimulator", "TestSupport"]),
+    .testTarget(name: "AvatarWorkerEndToEndTests", dependencies: [
+        "AvatarJobs", "Kafka", "KafkaDevelopment", "CometAPISimulator", "TestSupport",
+    ]),
 ]
 
 // MARK: - Command line and test support

@@ -2,6 +2,7 @@ import AvatarJobs
 import CometAPISimulator
 import Foundation
 import Kafka
+import KafkaDevelopment
 import TestSupport
 import Testing
 

@@ -1,6 +1,7 @@
 import AvatarJobs
 import Foundation
 import Kafka
+import KafkaDevelopment
 import TestSupport
 import Testing
 

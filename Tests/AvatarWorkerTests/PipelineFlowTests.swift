@@ -3,6 +3,7 @@ import AvatarWorker
 import CometAPISimulator
 import Foundation
 import Kafka
+import KafkaDevelopment
 import Testing
 import TestSupport
 

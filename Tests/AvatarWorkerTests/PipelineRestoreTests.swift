@@ -4,6 +4,7 @@ import CometAPI
 import CometAPISimulator
 import Foundation
 import Kafka
+import KafkaDevelopment
 import Testing
 import TestSupport
 

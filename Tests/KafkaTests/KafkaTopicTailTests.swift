@@ -1,4 +1,5 @@
 import Kafka
+import KafkaDevelopment
 import Testing
 import TestSupport
 

@@ -1,4 +1,5 @@
 @testable import Kafka
+import KafkaDevelopment
 import Testing
 import TestSupport
 

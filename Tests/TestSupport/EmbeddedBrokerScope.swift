@@ -1,5 +1,5 @@
 import Foundation
-import Kafka
+import KafkaDevelopment
 
 /// Runs `body` with a fresh embedded Tansu broker and always stops it afterwards, also when `body` throws.
 ///

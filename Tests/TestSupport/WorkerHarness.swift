@@ -3,6 +3,7 @@ import AvatarWorker
 import CometAPISimulator
 import Foundation
 import Kafka
+import KafkaDevelopment
 import Logging
 
 /// The four topics of one in-process worker test, created with unique names on the embedded broker.

@@ -2,6 +2,7 @@ import ArgumentParser
 import AvatarJobs
 import Foundation
 import Kafka
+import KafkaDevelopment
 
 /// `avatar-worker demo`: the whole product on one machine in well under a minute — an embedded broker, the CometAPI
 /// simulator (or, with `--live` and `COMETAPI_KEY`, the real API), the four topics, a worker process, and a handful

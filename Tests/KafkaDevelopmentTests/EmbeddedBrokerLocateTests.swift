@@ -1,5 +1,5 @@
 import Foundation
-import Kafka
+import KafkaDevelopment
 import Testing
 
 @Suite("EmbeddedBroker.locateTansu")
