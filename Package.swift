@@ -12,8 +12,9 @@ var targets: [Target] = []
 var cliDependencies: [Target.Dependency] = [
     .product(name: "ArgumentParser", package: "swift-argument-parser"),
 ]
-/// What the shared test-support target links; each module section below adds itself.
-var testSupportDependencies: [Target.Dependency] = []
+/// What `WorkerTestSupport` (broker and simulator scopes, the worker harness, the end-to-end stack) links; each module
+/// section below adds itself. The light `TestSupport` (clocks, fixtures, waiting, schema checks) links none of them.
+var workerTestSupportDependencies: [Target.Dependency] = ["TestSupport"]
 
 // MARK: - Kafka: CRdKafka (system library) and the Swift Kafka module
 
@@ -24,7 +25,7 @@ targets += [
         .product(name: "Logging", package: "swift-log"),
     ]),
     .testTarget(name: "KafkaTests", dependencies: [
-        "Kafka", "KafkaDevelopment", "CRdKafka", "TestSupport",
+        "Kafka", "KafkaDevelopment", "CRdKafka", "TestSupport", "WorkerTestSupport",
         .product(name: "Logging", package: "swift-log"),
     ]),
     // Development and test tooling over Kafka (embedded Tansu broker, child processes, free ports), kept out of the
@@ -37,7 +38,7 @@ targets += [
     .testTarget(name: "KafkaDevelopmentTests", dependencies: ["KafkaDevelopment"]),
 ]
 cliDependencies += ["Kafka", "KafkaDevelopment"]
-testSupportDependencies += ["Kafka", "KafkaDevelopment"]
+workerTestSupportDependencies += ["Kafka", "KafkaDevelopment"]
 
 // MARK: - AvatarJobs: the job contract
 
@@ -46,7 +47,7 @@ targets += [
     .testTarget(name: "AvatarJobsTests", dependencies: ["AvatarJobs", "TestSupport"]),
 ]
 cliDependencies += ["AvatarJobs"]
-testSupportDependencies += ["AvatarJobs"]
+workerTestSupportDependencies += ["AvatarJobs"]
 
 // MARK: - CometAPI client and simulator
 
@@ -75,9 +76,9 @@ targets += [
         .product(name: "NIOHTTP1", package: "swift-nio"),
         .product(name: "AsyncHTTPClient", package: "async-http-client"),
     ]),
-    .testTarget(name: "CometAPITests", dependencies: ["CometAPI", "CometAPISimulator", "TestSupport"]),
+    .testTarget(name: "CometAPITests", dependencies: ["CometAPI", "CometAPISimulator", "TestSupport", "WorkerTestSupport"]),
     .testTarget(name: "CometAPISimulatorTests", dependencies: [
-        "CometAPISimulator", "CometAPI", "TestSupport",
+        "CometAPISimulator", "CometAPI", "TestSupport", "WorkerTestSupport",
         .product(name: "AsyncHTTPClient", package: "async-http-client"),
         .product(name: "Hummingbird", package: "hummingbird"),
     ]),
@@ -85,7 +86,7 @@ targets += [
 cliDependencies += [
     "CometAPI", "CometAPISimulator", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
 ]
-testSupportDependencies += ["CometAPI", "CometAPISimulator"]
+workerTestSupportDependencies += ["CometAPI", "CometAPISimulator", .product(name: "Logging", package: "swift-log")]
 
 // MARK: - AvatarWorker: the service
 
@@ -111,18 +112,19 @@ targets += [
         ]
     ),
     .testTarget(name: "AvatarWorkerTests", dependencies: [
-        "AvatarWorker", "TestSupport", "Kafka", "KafkaDevelopment", "AvatarJobs", "CometAPI", "CometAPISimulator",
+        "AvatarWorker", "TestSupport", "WorkerTestSupport", "Kafka", "KafkaDevelopment", "AvatarJobs", "CometAPI",
+        "CometAPISimulator",
         .product(name: "AsyncHTTPClient", package: "async-http-client"),
     ]),
 ]
 cliDependencies += ["AvatarWorker", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]
-testSupportDependencies += ["AvatarWorker"]
+workerTestSupportDependencies += ["AvatarWorker"]
 
 // End-to-end tests (E2E engineer): the built `avatar-worker` binary against Tansu and the simulator; the harness
-// (WorkerProcess, ResultCollector, EndToEndStack, EndToEndJobs) lives in TestSupport.
+// (WorkerProcess, ResultCollector, EndToEndStack, EndToEndJobs) lives in WorkerTestSupport.
 targets += [
     .testTarget(name: "AvatarWorkerEndToEndTests", dependencies: [
-        "AvatarJobs", "Kafka", "KafkaDevelopment", "CometAPISimulator", "TestSupport",
+        "AvatarJobs", "Kafka", "KafkaDevelopment", "CometAPISimulator", "TestSupport", "WorkerTestSupport",
     ]),
 ]
 
@@ -130,7 +132,9 @@ targets += [
 
 targets += [
     .executableTarget(name: "avatar-worker", dependencies: cliDependencies),
-    .target(name: "TestSupport", dependencies: testSupportDependencies, path: "Tests/TestSupport"),
+    // Split by weight: the contract's tests use TestSupport alone, which links neither librdkafka nor Hummingbird.
+    .target(name: "TestSupport", dependencies: [.product(name: "Logging", package: "swift-log")], path: "Tests/TestSupport"),
+    .target(name: "WorkerTestSupport", dependencies: workerTestSupportDependencies, path: "Tests/WorkerTestSupport"),
 ]
 
 let package = Package(

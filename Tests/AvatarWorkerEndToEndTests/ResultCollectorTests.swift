@@ -4,6 +4,7 @@ import Kafka
 import KafkaDevelopment
 import TestSupport
 import Testing
+import WorkerTestSupport
 
 /// The end-to-end tests' judge must catch every breach it is meant to: proven here on hand-made result topics.
 @Suite("Result collector")

@@ -8,6 +8,7 @@ import Kafka
 import KafkaDevelopment
 import Testing
 import TestSupport
+import WorkerTestSupport
 
 /// Exactly-once mode, deadlines, 1303 and the account gate through an in-process worker.
 @Suite("Worker modes, deadlines and API pressure", .serialized)
@@ -108,10 +109,10 @@ struct PipelineModesTests {
                     #expect(metrics.contains(#"avatar_api_errors_total{kind="throttled"} 1"#))
                     #expect(metrics.contains(#"avatar_api_errors_total{kind="account"} 1"#))
                     // Counted once the publisher has the acks, which can be just after the records are readable.
-                    #expect(try await eventually {
+                    try await waitUntil("both results counted as published") {
                         let metrics = try await adminGet("/metrics", port: worker.ready.httpPort)
                         return metrics.contains(#"avatar_results_published_total{type="succeeded"} 2"#)
-                    })
+                    }
                     #expect(try await adminGet("/readyz", port: worker.ready.httpPort) == "ready\n")
                 }
                 #expect(simulator.stats().createsTotal == 2)

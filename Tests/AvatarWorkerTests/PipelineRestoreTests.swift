@@ -7,6 +7,7 @@ import Kafka
 import KafkaDevelopment
 import Testing
 import TestSupport
+import WorkerTestSupport
 
 /// Restore on assignment, reconciliation of `submitting` records, and tombstones held back until the commit.
 @Suite("Ledger restore and tombstone ordering", .serialized)

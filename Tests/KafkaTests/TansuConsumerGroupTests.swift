@@ -2,6 +2,7 @@
 import KafkaDevelopment
 import Testing
 import TestSupport
+import WorkerTestSupport
 
 /// Group consumption against a real Kafka-protocol broker (Tansu).
 @Suite("Consumer groups against Tansu")

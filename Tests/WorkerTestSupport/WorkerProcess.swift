@@ -1,6 +1,7 @@
 import AvatarWorker
 import Foundation
 import KafkaDevelopment
+import TestSupport
 
 /// One `avatar-worker run` process under test: the built binary started as a child, its `ready` line read, and
 /// ended only through its pid (SIGTERM for a graceful drain, SIGKILL for a crash). A process still running when the

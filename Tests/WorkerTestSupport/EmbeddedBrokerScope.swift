@@ -1,5 +1,6 @@
 import Foundation
 import KafkaDevelopment
+import TestSupport
 
 /// Runs `body` with a fresh embedded Tansu broker and always stops it afterwards, also when `body` throws.
 ///
