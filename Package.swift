@@ -11,6 +11,7 @@ var targets: [Target] = []
 /// What the `avatar-worker` command line links; each module section below adds itself.
 var cliDependencies: [Target.Dependency] = [
     .product(name: "ArgumentParser", package: "swift-argument-parser"),
+    .product(name: "Logging", package: "swift-log"),
 ]
 /// What `WorkerTestSupport` (broker and simulator scopes, the worker harness, the end-to-end stack) links; each module
 /// section below adds itself. The light `TestSupport` (clocks, fixtures, waiting, schema checks) links none of them.
@@ -76,11 +77,16 @@ targets += [
         .product(name: "NIOHTTP1", package: "swift-nio"),
         .product(name: "AsyncHTTPClient", package: "async-http-client"),
     ]),
-    .testTarget(name: "CometAPITests", dependencies: ["CometAPI", "CometAPISimulator", "TestSupport", "WorkerTestSupport"]),
+    .testTarget(name: "CometAPITests", dependencies: [
+        "CometAPI", "CometAPISimulator", "TestSupport", "WorkerTestSupport",
+        .product(name: "NIOHTTP1", package: "swift-nio"),
+    ]),
     .testTarget(name: "CometAPISimulatorTests", dependencies: [
-        "CometAPISimulator", "CometAPI", "TestSupport", "WorkerTestSupport",
+        "CometAPISimulator", "TestSupport", "WorkerTestSupport",
         .product(name: "AsyncHTTPClient", package: "async-http-client"),
         .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOHTTP1", package: "swift-nio"),
     ]),
 ]
 cliDependencies += [
@@ -105,6 +111,7 @@ targets += [
             .product(name: "HeapModule", package: "swift-collections"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
