@@ -43,8 +43,14 @@ workerTestSupportDependencies += ["Kafka", "KafkaDevelopment"]
 
 // MARK: - AvatarJobs: the job contract
 
+// swift-crypto's SHA-256 derives the stable ids (external_task_id, event_id).
+dependencies += [
+    .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+]
 targets += [
-    .target(name: "AvatarJobs"),
+    .target(name: "AvatarJobs", dependencies: [
+        .product(name: "Crypto", package: "swift-crypto"),
+    ]),
     .testTarget(name: "AvatarJobsTests", dependencies: ["AvatarJobs", "TestSupport"]),
 ]
 cliDependencies += ["AvatarJobs"]
