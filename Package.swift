@@ -41,6 +41,13 @@ targets += [
 cliDependencies += ["Kafka", "KafkaDevelopment"]
 workerTestSupportDependencies += ["Kafka", "KafkaDevelopment"]
 
+// MARK: - StrictJSON: the one JSON parser and value type, shared by the job contract and the API client
+
+targets += [
+    .target(name: "StrictJSON"),
+    .testTarget(name: "StrictJSONTests", dependencies: ["StrictJSON"]),
+]
+
 // MARK: - AvatarJobs: the job contract
 
 // swift-crypto's SHA-256 derives the stable ids (external_task_id, event_id).
@@ -49,9 +56,10 @@ dependencies += [
 ]
 targets += [
     .target(name: "AvatarJobs", dependencies: [
+        "StrictJSON",
         .product(name: "Crypto", package: "swift-crypto"),
     ]),
-    .testTarget(name: "AvatarJobsTests", dependencies: ["AvatarJobs", "TestSupport"]),
+    .testTarget(name: "AvatarJobsTests", dependencies: ["AvatarJobs", "StrictJSON", "TestSupport"]),
 ]
 cliDependencies += ["AvatarJobs"]
 workerTestSupportDependencies += ["AvatarJobs"]
@@ -68,6 +76,7 @@ dependencies += [
 ]
 targets += [
     .target(name: "CometAPI", dependencies: [
+        "StrictJSON",
         .product(name: "AsyncHTTPClient", package: "async-http-client"),
         .product(name: "Logging", package: "swift-log"),
         .product(name: "NIOCore", package: "swift-nio"),
