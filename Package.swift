@@ -11,9 +11,11 @@ var targets: [Target] = []
 /// What the `avatar-worker` command line links; each module section below adds itself.
 var cliDependencies: [Target.Dependency] = [
     .product(name: "ArgumentParser", package: "swift-argument-parser"),
+    .product(name: "Logging", package: "swift-log"),
 ]
-/// What the shared test-support target links; each module section below adds itself.
-var testSupportDependencies: [Target.Dependency] = []
+/// What `WorkerTestSupport` (broker and simulator scopes, the worker harness, the end-to-end stack) links; each module
+/// section below adds itself. The light `TestSupport` (clocks, fixtures, waiting, schema checks) links none of them.
+var workerTestSupportDependencies: [Target.Dependency] = ["TestSupport"]
 
 /// The job contract, the pipeline core and its simulation are optimized in debug builds too: `swift test` runs a thousand simulated
 /// seeds, which takes ten times as long unoptimized. (Stepping through them in a debugger is harder; build with
@@ -30,21 +32,43 @@ targets += [
         .product(name: "Logging", package: "swift-log"),
     ]),
     .testTarget(name: "KafkaTests", dependencies: [
-        "Kafka", "CRdKafka", "TestSupport",
+        "Kafka", "KafkaDevelopment", "CRdKafka", "TestSupport", "WorkerTestSupport",
         .product(name: "Logging", package: "swift-log"),
     ]),
+    // Development and test tooling over Kafka (embedded Tansu broker, child processes, free ports), kept out of the
+    // production module as Hummingbird keeps HummingbirdTesting apart: the CLI's demo and bench commands and the test
+    // support link it; the worker does not.
+    .target(name: "KafkaDevelopment", dependencies: [
+        "Kafka",
+        .product(name: "Logging", package: "swift-log"),
+    ]),
+    .testTarget(name: "KafkaDevelopmentTests", dependencies: ["KafkaDevelopment"]),
 ]
-cliDependencies += ["Kafka"]
-testSupportDependencies += ["Kafka"]
+cliDependencies += ["Kafka", "KafkaDevelopment"]
+workerTestSupportDependencies += ["Kafka", "KafkaDevelopment"]
+
+// MARK: - StrictJSON: the one JSON parser and value type, shared by the job contract and the API client
+
+targets += [
+    .target(name: "StrictJSON"),
+    .testTarget(name: "StrictJSONTests", dependencies: ["StrictJSON"]),
+]
 
 // MARK: - AvatarJobs: the job contract
 
+// swift-crypto's SHA-256 derives the stable ids (external_task_id, event_id).
+dependencies += [
+    .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+]
 targets += [
-    .target(name: "AvatarJobs", swiftSettings: optimizedInDebug),
-    .testTarget(name: "AvatarJobsTests", dependencies: ["AvatarJobs", "TestSupport"]),
+    .target(name: "AvatarJobs", dependencies: [
+        "StrictJSON",
+        .product(name: "Crypto", package: "swift-crypto"),
+    ], swiftSettings: optimizedInDebug),
+    .testTarget(name: "AvatarJobsTests", dependencies: ["AvatarJobs", "StrictJSON", "TestSupport"]),
 ]
 cliDependencies += ["AvatarJobs"]
-testSupportDependencies += ["AvatarJobs"]
+workerTestSupportDependencies += ["AvatarJobs"]
 
 // MARK: - CometAPI client and simulator
 
@@ -58,6 +82,7 @@ dependencies += [
 ]
 targets += [
     .target(name: "CometAPI", dependencies: [
+        "StrictJSON",
         .product(name: "AsyncHTTPClient", package: "async-http-client"),
         .product(name: "Logging", package: "swift-log"),
         .product(name: "NIOCore", package: "swift-nio"),
@@ -73,17 +98,22 @@ targets += [
         .product(name: "NIOHTTP1", package: "swift-nio"),
         .product(name: "AsyncHTTPClient", package: "async-http-client"),
     ]),
-    .testTarget(name: "CometAPITests", dependencies: ["CometAPI", "CometAPISimulator", "TestSupport"]),
+    .testTarget(name: "CometAPITests", dependencies: [
+        "CometAPI", "CometAPISimulator", "TestSupport", "WorkerTestSupport",
+        .product(name: "NIOHTTP1", package: "swift-nio"),
+    ]),
     .testTarget(name: "CometAPISimulatorTests", dependencies: [
-        "CometAPISimulator", "CometAPI", "TestSupport",
+        "CometAPISimulator", "TestSupport", "WorkerTestSupport",
         .product(name: "AsyncHTTPClient", package: "async-http-client"),
         .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOHTTP1", package: "swift-nio"),
     ]),
 ]
 cliDependencies += [
     "CometAPI", "CometAPISimulator", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
 ]
-testSupportDependencies += ["CometAPI", "CometAPISimulator"]
+workerTestSupportDependencies += ["CometAPI", "CometAPISimulator", .product(name: "Logging", package: "swift-log")]
 
 // MARK: - AvatarWorker: the service
 
@@ -103,6 +133,7 @@ targets += [
             .product(name: "DequeModule", package: "swift-collections"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -117,18 +148,22 @@ targets += [
     ], swiftSettings: optimizedInDebug),
     .testTarget(name: "PipelineSimulationTests", dependencies: ["PipelineSimulation", "AvatarWorker", "AvatarJobs"]),
     .testTarget(name: "AvatarWorkerTests", dependencies: [
-        "AvatarWorker", "TestSupport", "Kafka", "AvatarJobs", "CometAPI", "CometAPISimulator",
+        "AvatarWorker", "TestSupport", "WorkerTestSupport", "Kafka", "KafkaDevelopment", "AvatarJobs", "CometAPI",
+        "CometAPISimulator",
         .product(name: "AsyncHTTPClient", package: "async-http-client"),
     ]),
 ]
-cliDependencies += ["AvatarWorker", "PipelineSimulation", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]
-testSupportDependencies += ["AvatarWorker"]
+cliDependencies += [
+    "AvatarWorker", "PipelineSimulation", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+]
+workerTestSupportDependencies += ["AvatarWorker"]
 
 // End-to-end tests (E2E engineer): the built `avatar-worker` binary against Tansu and the simulator; the harness
-// (WorkerProcess, ResultCollector, EndToEndStack, EndToEndJobs) lives in TestSupport.
+// (WorkerProcess, ResultCollector, EndToEndStack, EndToEndJobs) lives in WorkerTestSupport.
 targets += [
     .testTarget(name: "AvatarWorkerEndToEndTests", dependencies: [
-        "AvatarJobs", "Kafka", "CometAPISimulator", "PipelineSimulation", "TestSupport",
+        "AvatarJobs", "Kafka", "KafkaDevelopment", "CometAPISimulator", "PipelineSimulation", "TestSupport",
+        "WorkerTestSupport",
     ]),
 ]
 
@@ -136,7 +171,9 @@ targets += [
 
 targets += [
     .executableTarget(name: "avatar-worker", dependencies: cliDependencies),
-    .target(name: "TestSupport", dependencies: testSupportDependencies, path: "Tests/TestSupport"),
+    // Split by weight: the contract's tests use TestSupport alone, which links neither librdkafka nor Hummingbird.
+    .target(name: "TestSupport", dependencies: [.product(name: "Logging", package: "swift-log")], path: "Tests/TestSupport"),
+    .target(name: "WorkerTestSupport", dependencies: workerTestSupportDependencies, path: "Tests/WorkerTestSupport"),
 ]
 
 let package = Package(

@@ -23,7 +23,7 @@ extension SimulatedWorld {
                 let mode: AvatarJobs.AvatarMode = chance(0.3) ? .pro : .std
                 let job = AvatarJob(
                     jobID: id, image: .url("https://cdn.example/\(index).png"), audio: .audioID("tts-\(index)"),
-                    prompt: "nods", mode: mode, deadlineSeconds: 7200, metadata: ["n": .integer(index)])
+                    prompt: "nods", mode: mode, deadlineSeconds: 7200, metadata: ["n": .integer(Int64(index))])
                 intake = .valid(ValidatedJob(job: job, imageInfo: nil, audioInfo: nil, deadlineSeconds: 7200, notes: []))
             }
             let mode: AvatarJobs.AvatarMode

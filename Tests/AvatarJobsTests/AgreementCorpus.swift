@@ -1,5 +1,6 @@
 import AvatarJobs
 import Foundation
+import StrictJSON
 import TestSupport
 
 /// One corpus job: the message, the codes the Swift validator must report (empty = valid), and whether the schema

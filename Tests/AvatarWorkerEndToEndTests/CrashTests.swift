@@ -3,6 +3,7 @@ import Foundation
 import Kafka
 import TestSupport
 import Testing
+import WorkerTestSupport
 
 extension EndToEnd {
     /// `kill -9` at each point where a crash could lose a job or pay for it twice, then a fresh process.

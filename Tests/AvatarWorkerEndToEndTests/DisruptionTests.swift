@@ -2,8 +2,10 @@ import AvatarJobs
 import CometAPISimulator
 import Foundation
 import Kafka
+import KafkaDevelopment
 import TestSupport
 import Testing
+import WorkerTestSupport
 
 extension EndToEnd {
     /// A misbehaving API and a stalled broker: every job still ends, exactly once, and is paid for at most once.

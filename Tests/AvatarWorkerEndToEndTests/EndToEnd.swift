@@ -1,5 +1,5 @@
-import TestSupport
 import Testing
+import WorkerTestSupport
 
 /// The end-to-end suites: the built `avatar-worker run` against Tansu and the CometAPI simulator.
 ///

@@ -2,6 +2,7 @@ import Foundation
 import PipelineSimulation
 import Testing
 import TestSupport
+import WorkerTestSupport
 
 /// `avatar-worker explore --seed N` replays a seed exactly, also in another process: every process hashes with a
 /// seed of its own, so a rule that let the iteration order of a hashed collection decide would show up here.

@@ -4,6 +4,7 @@ import Foundation
 import Kafka
 import TestSupport
 import Testing
+import WorkerTestSupport
 
 extension EndToEnd {
     /// Several workers in one group: partitions move, work is handed over and never done twice.

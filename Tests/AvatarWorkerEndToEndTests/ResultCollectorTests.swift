@@ -1,8 +1,10 @@
 import AvatarJobs
 import Foundation
 import Kafka
+import KafkaDevelopment
 import TestSupport
 import Testing
+import WorkerTestSupport
 
 /// The end-to-end tests' judge must catch every breach it is meant to: proven here on hand-made result topics.
 @Suite("Result collector")

@@ -3,6 +3,7 @@ import Foundation
 import Kafka
 import TestSupport
 import Testing
+import WorkerTestSupport
 
 extension EndToEnd {
     /// Many jobs through one worker: the result contract holds for every one of them.

@@ -3,8 +3,9 @@ import AvatarWorker
 import CometAPISimulator
 import Foundation
 import Kafka
+import KafkaDevelopment
 import Testing
-import TestSupport
+import WorkerTestSupport
 
 /// Whole job flows through an in-process worker against Tansu and the simulator.
 @Suite("Job flow through an in-process worker", .serialized)

@@ -5,8 +5,10 @@ import CometAPI
 import CometAPISimulator
 import Foundation
 import Kafka
+import KafkaDevelopment
 import Testing
 import TestSupport
+import WorkerTestSupport
 
 /// Exactly-once mode through an in-process worker against Tansu: real transactions (the rules themselves are the
 /// core's tests and the simulation's).

@@ -70,10 +70,24 @@ struct WorkerConfigurationTests {
         }
     }
 
-    @Test func variablesOfOtherComponentsAreNotOptions() throws {
-        let environment = ["AVATAR_WORKER_TANSU": "/opt/tansu", "AVATAR_WORKER_BINARY": "/x/avatar-worker",
-                           "AVATAR_WORKER_FAILPOINT": "after-result", "AVATAR_WORKER_GROUP": "g"]
-        #expect(try WorkerConfiguration.load(environment: environment).group == "g")
+    @Test func developmentVariablesAreNotReadAndUnknownWorkerVariablesAreRefused() throws {
+        // Development tools keep to AVATAR_DEV_…: the loader passes over them, whatever their value.
+        let development = [
+            "AVATAR_DEV_TANSU": "/opt/tansu", "AVATAR_DEV_BINARY": "/x/avatar-worker",
+            Failpoints.environmentVariable: "not-a-failpoint", "AVATAR_DEV_X": "{", "AVATAR_WORKER_GROUP": "g",
+        ]
+        #expect(Failpoints.environmentVariable.hasPrefix("AVATAR_DEV_"))
+        #expect(try WorkerConfiguration.load(environment: development).group == "g")
+        #expect(try WorkerConfiguration.load(environment: development)
+            == WorkerConfiguration.load(environment: ["AVATAR_WORKER_GROUP": "g"]))
+        // The AVATAR_WORKER_ prefix is the loader's alone: no variable under it is let through unread, including the
+        // names development tools used to have.
+        for variable in ["AVATAR_WORKER_X", "AVATAR_WORKER_TANSU", "AVATAR_WORKER_BINARY", "AVATAR_WORKER_FAILPOINT"] {
+            let name = String(variable.dropFirst("AVATAR_WORKER_".count))
+            #expect(throws: ConfigurationError.unknownOption(name: name, source: .environment(variable))) {
+                try WorkerConfiguration.load(environment: [variable: "1", "AVATAR_WORKER_GROUP": "g"])
+            }
+        }
     }
 
     @Test("the prior owner's grace follows the request timeout unless set")

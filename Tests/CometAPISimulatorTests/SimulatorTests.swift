@@ -4,6 +4,7 @@ import Hummingbird
 import Synchronization
 import Testing
 import TestSupport
+import WorkerTestSupport
 
 @Suite("CometAPI simulator")
 struct SimulatorTests {
@@ -192,7 +193,9 @@ struct SimulatorTests {
             #expect(created.status == 200)
             // The receiver records a callback before the simulator has read its answer and counted it delivered, so
             // wait for both.
-            #expect(await eventually { received.withLock { $0.last } == "succeed" && simulator.stats().callbacksDelivered == 3 })
+            try await waitUntil("the third callback, 'succeed', received and counted delivered") {
+                received.withLock { $0.last } == "succeed" && simulator.stats().callbacksDelivered == 3
+            }
             #expect(received.withLock { $0 } == ["submitted", "processing", "succeed"])
             #expect(simulator.stats().callbacksDelivered == 3)
         }

@@ -142,6 +142,20 @@ struct ResponseParserTests {
         #expect(try queryError(200, #"{"data":{"task_id":"1","task_status":"succeed"}}"#).kind == .transient)
     }
 
+    @Test("text cut inside a character reads with U+FFFD; a body with a byte order mark or a leading zero is not JSON")
+    func invalidUnicodeAndStrictSyntax() throws {
+        // A lone high surrogate escape, then a UTF-8 sequence cut after two of its three bytes.
+        let body = Array(#"{"code":0,"data":{"task_id":"7","task_status":"failed","task_status_msg":"cut \ud83d"#.utf8)
+            + [0xE2, 0x82] + Array(#""}}"#.utf8)
+        let task = try parser.task(status: 200, headers: [:], body: body)
+        #expect(task.status == .failed)
+        #expect(task.statusMessage == "cut \u{FFFD}\u{FFFD}")
+        let bom = [0xEF, 0xBB, 0xBF] + bytes(#"{"code":0,"data":{"task_id":"7","task_status":"succeed"}}"#)
+        let error = try parseError { () throws(CometAPIError) in try parser.task(status: 200, headers: [:], body: bom) }
+        #expect(error.kind == .transient && error.message.contains("not a JSON object"))
+        #expect(try createError(200, #"{"code":0,"data":{"task_id":0123}}"#).kind == .ambiguous)
+    }
+
     @Test("gateway timeouts are ambiguous for a create, transient for a query")
     func gatewayTimeouts() throws {
         #expect(try createError(524, "<html>A timeout occurred</html>").kind == .ambiguous)

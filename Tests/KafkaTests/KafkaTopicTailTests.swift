@@ -1,6 +1,8 @@
 import Kafka
+import KafkaDevelopment
 import Testing
 import TestSupport
+import WorkerTestSupport
 
 /// Group-less reading of whole topics against Tansu: to the end, following, from the end.
 @Suite("Topic tail against Tansu")

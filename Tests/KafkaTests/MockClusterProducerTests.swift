@@ -55,7 +55,14 @@ struct MockClusterProducerTests {
         let mock = try MockCluster()
         let topic = UniqueName.make("outage")
         mock.createTopic(topic)
-        let producer = try KafkaProducer(configuration: mock.producerConfiguration().merging(["message.timeout.ms": "30000"]))
+        // A produce request that reaches the mock broker while it is down is never answered, and whether the batch
+        // gets there before or after the outage starts depends on scheduling. A short request timeout lets the
+        // idempotent producer retry such a request (same sequence numbers, so no duplicate) well within the
+        // message timeout, instead of losing every message at once when both 30 s defaults run out together. The
+        // generous message timeout only bounds a hang: the whole suite runs this test beside far heavier ones.
+        let producer = try KafkaProducer(configuration: mock.producerConfiguration().merging([
+            "message.timeout.ms": "120000", "request.timeout.ms": "2000",
+        ]))
         _ = try await producer.send(KafkaProducerMessage(topic: topic, partition: 0, key: nil, value: "before"))
         mock.setBroker(1, up: false)
         let messages = (0..<50).map { KafkaProducerMessage(topic: topic, partition: 0, key: "k\($0)", value: "v\($0)") }

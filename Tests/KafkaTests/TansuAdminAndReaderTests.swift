@@ -1,6 +1,8 @@
 import Kafka
+import KafkaDevelopment
 import Testing
 import TestSupport
+import WorkerTestSupport
 
 /// Topic administration and group-less partition reads against Tansu.
 @Suite("Admin and partition reader against Tansu")

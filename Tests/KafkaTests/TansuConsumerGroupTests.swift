@@ -1,6 +1,8 @@
 @testable import Kafka
+import KafkaDevelopment
 import Testing
 import TestSupport
+import WorkerTestSupport
 
 /// Group consumption against a real Kafka-protocol broker (Tansu).
 @Suite("Consumer groups against Tansu")

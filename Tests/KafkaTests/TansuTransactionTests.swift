@@ -1,6 +1,8 @@
 import Kafka
+import KafkaDevelopment
 import Testing
 import TestSupport
+import WorkerTestSupport
 
 /// Transactions against Tansu: what a `read_committed` consumer sees.
 @Suite("Transactions against Tansu")

@@ -5,6 +5,12 @@ public struct TestTimeout: Error, CustomStringConvertible {
     /// The limit.
     public let limit: Duration
 
+    /// A timeout waiting `limit` for `what` (a support target's own waits report through it too).
+    public init(what: String, limit: Duration) {
+        self.what = what
+        self.limit = limit
+    }
+
     /// "timed out after …".
     public var description: String { "timed out after \(limit) waiting for \(what)" }
 }
@@ -24,19 +30,5 @@ public func withTimeout<T: Sendable>(
         defer { group.cancelAll() }
         guard let first = try await group.next() else { throw TestTimeout(what: what, limit: limit) }
         return first
-    }
-}
-
-/// Waits until `condition` holds, checking every 100 ms; throws ``TestTimeout`` naming `what` after `limit`.
-///
-/// For conditions outside the test's control (a child process's progress, a broker's state), not for letting
-/// time pass: it returns as soon as the condition holds.
-public func waitUntil(
-    _ what: String, within limit: Duration, _ condition: @Sendable () async throws -> Bool
-) async throws {
-    let deadline = ContinuousClock.now.advanced(by: limit)
-    while try await !condition() {
-        guard ContinuousClock.now < deadline else { throw TestTimeout(what: what, limit: limit) }
-        try await Task.sleep(for: .milliseconds(100))
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import StrictJSON
 
 /// One event on `avatar.results` (`schemas/avatar-result.v1.schema.json`): a terminal `succeeded`/`failed` event
 /// per job, optionally preceded by `submitted`/`processing` progress events.

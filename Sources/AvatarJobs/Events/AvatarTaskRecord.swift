@@ -1,4 +1,5 @@
 import Foundation
+import StrictJSON
 
 /// The worker's ledger entry for one job on the compacted `avatar.tasks` topic
 /// (`schemas/avatar-task.v1.schema.json`), keyed by `job_id`, on the same partition number as the job.

@@ -1,3 +1,5 @@
+import Crypto
+
 /// Deterministic identifiers derived from a job, so that a redelivered job or a restarted worker arrives at the same
 /// names: the same `external_task_id` (CometAPI/Kling see one task, never a second paid one) and the same result
 /// `event_id` (subscribers drop duplicates).
@@ -17,7 +19,7 @@ public enum StableIdentifiers {
         let readable = String(String.UnicodeScalarView(jobID.unicodeScalars.prefix(16).filter {
             $0.isASCII && JobIDRule.allowedBytes.contains(UInt8($0.value))
         }))
-        return "aw-\(readable)-\(SHA256Digest.hexPrefix(of: jobID, byteCount: 16))-a\(attempt)"
+        return "aw-\(readable)-\(hashPrefix(of: jobID))-a\(attempt)"
     }
 
     /// The result `event_id` for the event of `type` about `jobID` (and `attempt`, for per-attempt progress events).
@@ -27,6 +29,20 @@ public enum StableIdentifiers {
     public static func eventID(jobID: String, type: String, attempt: UInt32?) -> String {
         var input = "\(jobID)\u{0}\(type)"
         if let attempt { input += "\u{0}\(attempt)" }
-        return "ev1-\(SHA256Digest.hexPrefix(of: input, byteCount: 16))"
+        return "ev1-\(hashPrefix(of: input))"
+    }
+
+    /// Lower-case hex of the first 16 bytes of SHA-256 over `text`'s UTF-8: 128 bits keep distinct jobs apart, and
+    /// 32 digits leave room for the readable part of a 64-character `external_task_id`. The digest is swift-crypto's
+    /// (BoringSSL on Linux, CryptoKit on Apple platforms); `StableIdentifierVectorTests` pins its output.
+    private static func hashPrefix(of text: String) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var output: [UInt8] = []
+        output.reserveCapacity(32)
+        for byte in SHA256.hash(data: Array(text.utf8)).prefix(16) {
+            output.append(digits[Int(byte >> 4)])
+            output.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: output, as: UTF8.self)
     }
 }

@@ -1,3 +1,5 @@
+import StrictJSON
+
 /// A job message read field by field against the `avatar-job.v1` schema: every field has the right type and
 /// syntax. Media content (formats, sizes, durations) is checked afterwards by ``JobValidator``, which produces a
 /// ``ValidatedJob``.

@@ -1,3 +1,5 @@
+import StrictJSON
+
 /// The fields of a job as far as they could be read, with every error met on the way; the validator completes it
 /// into an ``AvatarJob`` only when nothing is missing or wrong.
 struct JobDraft {

@@ -1,4 +1,5 @@
 import Foundation
+import StrictJSON
 
 /// Finds a job's `job_id` in a message that cannot be read as a job, so a failure event (and the DLQ entry) can
 /// still be keyed to the job the producer meant.
@@ -14,7 +15,7 @@ public enum JobIDRecovery {
                 guard case .object(let members) = root,
                       let member = members.first(where: { $0.key == "job_id" }),
                       case .string(let span) = member.value,
-                      let id = JSONParser.string(span, in: bytes)
+                      let id = try? JSONParser.string(span, in: bytes)
                 else { return nil }
                 return JobIDRule.isValid(id, maximumLength: JobIDRule.maximumJobIDLength) ? id : nil
             }

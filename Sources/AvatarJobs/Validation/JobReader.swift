@@ -1,4 +1,5 @@
 import Foundation
+import StrictJSON
 
 /// Reads a job message against the `avatar-job.v1` schema: types, required fields, syntax rules and unknown or
 /// duplicate fields, collecting every error with its JSON path. Inline media is located but not decoded here.
@@ -66,12 +67,12 @@ struct JobReader {
         }
         func text() -> String? {
             guard case .string(let span) = value else { wrongType("string"); return nil }
-            guard let string = JSONParser.string(span, in: bytes) else {
-                draft.errors.append(JobValidationError(
-                    code: .notJSON, field: field, message: "string has an invalid escape, control character or UTF-8"))
+            do {
+                return try JSONParser.string(span, in: bytes)
+            } catch {
+                draft.errors.append(JobValidationError(code: .notJSON, field: field, message: "not valid JSON text: \(error)"))
                 return nil
             }
-            return string
         }
         switch member.key {
         case "job_id":
@@ -128,7 +129,7 @@ struct JobReader {
             draft.watermark = flag
         case "deadline_seconds":
             guard case .number(let number, let integer) = value else { return wrongType("integer") }
-            guard let seconds = integer else { return wrongType("integer") }
+            guard let seconds = integer.flatMap({ Int(exactly: $0) }) else { return wrongType("integer") }
             if limits.deadlineSeconds.contains(seconds) {
                 draft.deadlineSeconds = seconds
             } else {
@@ -139,9 +140,12 @@ struct JobReader {
             }
         case "metadata":
             guard case .object(let members) = value else { return wrongType("object") }
-            guard case .object(let object)? = JSONParser.value(of: value, in: bytes) else {
-                draft.errors.append(JobValidationError(
-                    code: .notJSON, field: field, message: "metadata holds a string with an invalid escape or UTF-8"))
+            let object: [String: JSONValue]
+            do {
+                guard case .object(let members) = try JSONValue(value, in: bytes) else { return wrongType("object") }
+                object = members
+            } catch {
+                draft.errors.append(JobValidationError(code: .notJSON, field: field, message: "not valid JSON text: \(error)"))
                 return
             }
             if members.count > limits.maximumMetadataProperties {

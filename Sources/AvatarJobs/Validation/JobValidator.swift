@@ -1,4 +1,5 @@
 import Foundation
+import StrictJSON
 
 /// Checks a job message against the contract — the `avatar-job.v1` schema plus what only the bytes can tell (image
 /// format and size, audio format and duration) — and reports every problem at once.

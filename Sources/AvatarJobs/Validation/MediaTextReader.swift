@@ -1,3 +1,5 @@
+import StrictJSON
+
 /// Sorts the string of an `image` or `sound_file` field into a URL, a `data:` URL or raw base64, as the schema's
 /// `anyOf` does, without copying megabytes of base64 out of the message.
 struct MediaTextReader {
@@ -12,12 +14,12 @@ struct MediaTextReader {
     ) -> MediaInput? {
         let text: ArraySlice<UInt8>
         if span.hasEscapes {
-            guard let string = JSONParser.string(span, in: bytes) else {
-                draft.errors.append(JobValidationError(
-                    code: .notJSON, field: field, message: "string has an invalid escape, control character or UTF-8"))
+            do {
+                text = ArraySlice(Array(try JSONParser.string(span, in: bytes).utf8))
+            } catch {
+                draft.errors.append(JobValidationError(code: .notJSON, field: field, message: "not valid JSON text: \(error)"))
                 return nil
             }
-            text = ArraySlice(Array(string.utf8))
         } else {
             text = message[span.start..<span.end]
         }

@@ -1,6 +1,5 @@
 import CometAPI
 import Foundation
-import Kafka
 
 extension WorkerConfiguration {
     /// Option naming the JSON configuration file (flag `--config-file`, `AVATAR_WORKER_CONFIG_FILE`).
@@ -48,20 +47,16 @@ extension WorkerConfiguration {
     /// One layer as (name, value, source) triples, names as in flags.
     typealias Layer = [(name: String, value: String, source: ConfigurationSource)]
 
-    /// `AVATAR_WORKER_…` variables that belong to other parts of avatar-worker, not to `run`'s options: the crash-test
-    /// failpoint, the embedded broker's Tansu path and the test harness's binary override. Any other unknown
-    /// `AVATAR_WORKER_…` variable is refused, so a typo in a deployment is an error rather than a silent default.
-    static let nonOptionEnvironmentVariables: Set<String> = [
-        Failpoints.environmentVariable, EmbeddedBroker.tansuEnvironmentVariable, "AVATAR_WORKER_BINARY",
-    ]
-
+    /// The `AVATAR_WORKER_…` variables as a layer. The prefix belongs to `run`'s options alone: every unknown variable
+    /// under it is refused, so a typo in a deployment is an error rather than a silent default. Development tools
+    /// (failpoints, the embedded broker, the test harness) use `AVATAR_DEV_…`, which this loader never reads.
     static func environmentLayer(_ environment: [String: String]) -> Layer {
         let prefix = ConfigurationOption.environmentPrefix
         let kafkaPrefix = prefix + "KAFKA_"
         let configFileVariable = prefix + ConfigurationOption.environmentSuffix(of: configFileOption)
         var layer: Layer = []
         for (variable, value) in environment.sorted(by: { $0.key < $1.key }) where variable.hasPrefix(prefix) {
-            guard variable != configFileVariable, !nonOptionEnvironmentVariables.contains(variable) else { continue }
+            guard variable != configFileVariable else { continue }
             if variable.hasPrefix(kafkaPrefix) {
                 let property = variable.dropFirst(kafkaPrefix.count).lowercased()
                     .replacingOccurrences(of: "_", with: ".")

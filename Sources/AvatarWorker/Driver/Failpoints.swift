@@ -1,7 +1,7 @@
 import Foundation
 import Synchronization
 
-/// Crash points for the end-to-end crash tests: `AVATAR_WORKER_FAILPOINT=<name>[:<n>]` makes the process kill itself
+/// Crash points for the end-to-end crash tests: `AVATAR_DEV_FAILPOINT=<name>[:<n>]` makes the process kill itself
 /// with `SIGKILL` the n-th time (1st by default) it reaches the named point.
 ///
 /// A `SIGKILL` is what a crash looks like to Kafka and the API (no flush, no commit, no leave-group), so the tests
@@ -21,7 +21,7 @@ public final class Failpoints: Sendable {
     }
 
     /// The environment variable read by `init(environment:)`.
-    public static let environmentVariable = "AVATAR_WORKER_FAILPOINT"
+    public static let environmentVariable = "AVATAR_DEV_FAILPOINT"
 
     private let armed: (point: Point, hit: Int)?
     private let hits = Mutex(0)
@@ -31,7 +31,7 @@ public final class Failpoints: Sendable {
         armed = nil
     }
 
-    /// Reads `AVATAR_WORKER_FAILPOINT`; throws `ConfigurationError.invalidValue` for an unknown name or bad count.
+    /// Reads `AVATAR_DEV_FAILPOINT`; throws `ConfigurationError.invalidValue` for an unknown name or bad count.
     public init(environment: [String: String]) throws(ConfigurationError) {
         guard let raw = environment[Self.environmentVariable], !raw.isEmpty else {
             armed = nil

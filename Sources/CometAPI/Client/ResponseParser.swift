@@ -1,5 +1,6 @@
 import Foundation
 import NIOHTTP1
+import StrictJSON
 
 /// Reads CometAPI answers (status, headers, body) into values or classified ``CometAPIError``s.
 ///
@@ -72,7 +73,7 @@ struct ResponseParser: Sendable {
         return GeneratedSpeech(
             audioID: audioID,
             url: audio["url"]?.text,
-            durationSeconds: audio["duration"]?.double,
+            durationSeconds: audio["duration"]?.doubleValue,
             requestID: Self.requestID(in: root)
         )
     }
@@ -95,7 +96,8 @@ struct ResponseParser: Sendable {
                 bodyExcerpt: excerpt(body)
             )
         }
-        guard let root = JSONValue.parse(body), root.object != nil else {
+        // Strict syntax, lenient Unicode: a message cut inside a surrogate pair still reads, with U+FFFD there.
+        guard let root = try? JSONValue(parsing: body, invalidUnicode: .replace), root.object != nil else {
             let success = (200...299).contains(status)
             let what = body.isEmpty ? "an empty body" : "a body that is not a JSON object"
             throw CometAPIError(
@@ -118,10 +120,10 @@ struct ResponseParser: Sendable {
         }
         let topCode = root["code"]
         let nested = root["data"]?["data"]
-        let nestedCode = nested?["code"]?.integer
+        let nestedCode = nested?["code"]?.integerValue
         let topIsSuccessWord = topCode?.text.map { ["success", "succeed", "ok"].contains($0.lowercased()) } ?? false
-        let code: Int64? = topCode?.integer.flatMap { $0 != 0 ? $0 : nil } ?? nestedCode.flatMap { $0 != 0 ? $0 : nil }
-            ?? (topIsSuccessWord ? 0 : topCode?.integer ?? nestedCode)
+        let code: Int64? = topCode?.integerValue.flatMap { $0 != 0 ? $0 : nil } ?? nestedCode.flatMap { $0 != 0 ? $0 : nil }
+            ?? (topIsSuccessWord ? 0 : topCode?.integerValue ?? nestedCode)
         if let code, code != 0 {
             let message = root["message"]?.text ?? nested?["message"]?.text ?? "business code \(code)"
             let kind = ErrorClassification.kind(forBusinessCode: Int(code))
@@ -209,7 +211,7 @@ struct ResponseParser: Sendable {
             guard let url = video["url"]?.text else { return nil }
             return AvatarVideo(
                 id: video["id"]?.text, url: url, watermarkURL: video["watermark_url"]?.text,
-                durationSeconds: video["duration"]?.double
+                durationSeconds: video["duration"]?.doubleValue
             )
         }
     }

@@ -4,10 +4,10 @@ import Foundation
 /// own and awaits its result, so no cooperative-pool thread is ever blocked on the network.
 ///
 /// One short-lived thread per call: these calls are rare and take milliseconds to seconds, far more than a thread
-/// start costs.
-enum BlockingCall {
+/// start costs. `package` so that `KafkaDevelopment`'s embedded broker waits for its child the same way.
+package enum BlockingCall {
     /// Runs `body` on a new thread named `name` and returns its result or error.
-    static func run<T: Sendable>(
+    package static func run<T: Sendable>(
         _ name: String, _ body: @escaping @Sendable () throws(KafkaError) -> T
     ) async throws(KafkaError) -> T {
         let result: Result<T, KafkaError> = await withCheckedContinuation { continuation in

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Kafka
+import KafkaDevelopment
 import Logging
 
 /// `avatar-worker bench kafka`: produce then consume N small messages through the Kafka module and, against the same

@@ -4,6 +4,7 @@ import CometAPI
 import CometAPISimulator
 import Foundation
 import Kafka
+import KafkaDevelopment
 import Logging
 
 /// `avatar-worker bench worker`: jobs per second through the whole worker (Kafka in, ledger, create, poll, result,

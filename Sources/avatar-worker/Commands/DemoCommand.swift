@@ -2,6 +2,7 @@ import ArgumentParser
 import AvatarJobs
 import Foundation
 import Kafka
+import KafkaDevelopment
 
 /// `avatar-worker demo`: the whole product on one machine in well under a minute — an embedded broker, the CometAPI
 /// simulator (or, with `--live` and `COMETAPI_KEY`, the real API), the four topics, a worker process, and a handful
@@ -79,9 +80,7 @@ struct DemoCommand: AsyncParsableCommand {
         let broker = try await stack.startBroker()
         say("  broker at \(broker.bootstrapServers), pid \(broker.pid)")
         let apiBaseURL: String
-        // AVATAR_WORKER_TANSU locates the broker for this process only; `run` reads AVATAR_WORKER_* as its options.
         var environment = ProcessInfo.processInfo.environment
-        environment["AVATAR_WORKER_TANSU"] = nil
         if live {
             apiBaseURL = "https://api.cometapi.com"
             say("▶ using the REAL CometAPI at \(apiBaseURL): valid samples are paid videos")

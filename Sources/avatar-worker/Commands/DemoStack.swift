@@ -1,6 +1,7 @@
 import CometAPISimulator
 import Foundation
 import Kafka
+import KafkaDevelopment
 import Logging
 
 /// Everything the demo starts — the embedded broker, the simulator, the worker process — recorded as it starts and

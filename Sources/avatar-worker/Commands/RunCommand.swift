@@ -110,7 +110,8 @@ struct RunCommand: AsyncParsableCommand {
         lines += [
             "", "Booleans (--exactly-once, --query-by-external-task-id, --progress-events) need no value.",
             "API key: COMETAPI_KEY or --api-key-file. librdkafka properties: --kafka NAME=VALUE or",
-            "AVATAR_WORKER_KAFKA_<NAME> (dots as underscores). Failpoints: AVATAR_WORKER_FAILPOINT=<name>[:<n>].",
+            "AVATAR_WORKER_KAFKA_<NAME> (dots as underscores).",
+            "Crash-test failpoints (development only): \(Failpoints.environmentVariable)=<name>[:<n>].",
             "On start one line goes to stdout: {\"event\":\"ready\",\"http_port\":P,\"worker_id\":\"…\",\"pid\":N}.",
         ]
         return lines.joined(separator: "\n")

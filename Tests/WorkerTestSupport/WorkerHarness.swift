@@ -3,7 +3,9 @@ import AvatarWorker
 import CometAPISimulator
 import Foundation
 import Kafka
+import KafkaDevelopment
 import Logging
+import TestSupport
 
 /// The four topics of one in-process worker test, created with unique names on the embedded broker.
 public struct WorkerTopics: Sendable {
@@ -112,17 +114,16 @@ public func readAll(topic: String, partitions: Int32 = 1, broker: EmbeddedBroker
     return records
 }
 
-/// Waits until `topic` holds at least `count` records (read from the start), checking every 100 ms.
+/// Waits until `topic` holds at least `count` records (read from the start, every 100 ms) and returns them.
 public func waitForRecords(
     _ count: Int, topic: String, partitions: Int32 = 1, broker: EmbeddedBroker, within limit: Duration = .seconds(60)
 ) async throws -> [KafkaConsumerMessage] {
-    try await withTimeout(limit, "\(count) records on \(topic)") {
-        while true {
-            let records = try await readAll(topic: topic, partitions: partitions, broker: broker)
-            if records.count >= count { return records }
-            try await Task.sleep(for: .milliseconds(100))
-        }
+    var records: [KafkaConsumerMessage] = []
+    try await waitUntil("\(count) records on \(topic)", within: limit, checkingEvery: .milliseconds(100)) {
+        records = try await readAll(topic: topic, partitions: partitions, broker: broker)
+        return records.count >= count
     }
+    return records
 }
 
 /// The result events among `records`, decoded.

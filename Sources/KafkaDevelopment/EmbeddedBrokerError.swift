@@ -18,7 +18,7 @@ public enum EmbeddedBrokerError: Error, Hashable, Sendable, CustomStringConverti
         switch self {
         case .tansuNotFound(let searched):
             "Tansu broker binary not found (looked at: \(searched.joined(separator: ", "))). Run scripts/setup, "
-                + "or set AVATAR_WORKER_TANSU to the binary's path."
+                + "or set \(EmbeddedBroker.tansuEnvironmentVariable) to the binary's path."
         case .spawnFailed(let executable, let reason):
             "could not start \(executable): \(reason)"
         case .exitedDuringStartup(let status, let output):

@@ -2,10 +2,11 @@ import Foundation
 
 /// Finding the Tansu binary and other executables.
 extension EmbeddedBroker {
-    /// The environment variable that names the Tansu binary explicitly.
-    public static let tansuEnvironmentVariable = "AVATAR_WORKER_TANSU"
+    /// The environment variable that names the Tansu binary explicitly. Its `AVATAR_DEV_` prefix keeps it out of the
+    /// worker's `AVATAR_WORKER_…` namespace, whose loader refuses every variable it does not know.
+    public static let tansuEnvironmentVariable = "AVATAR_DEV_TANSU"
 
-    /// Finds Tansu: `explicitPath`, then `$AVATAR_WORKER_TANSU`, then `tools/bin/tansu` in the current directory or
+    /// Finds Tansu: `explicitPath`, then `$AVATAR_DEV_TANSU`, then `tools/bin/tansu` in the current directory or
     /// any parent, then the same above the running executable, then `tansu` on `PATH`.
     /// - Throws: ``EmbeddedBrokerError/tansuNotFound(searched:)`` listing every place looked at.
     public static func locateTansu(

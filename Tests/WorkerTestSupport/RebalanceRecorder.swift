@@ -1,5 +1,6 @@
 import Kafka
 import Synchronization
+import TestSupport
 
 /// Records a consumer's rebalance events and lets a test wait until its assignment looks a certain way, without
 /// polling: each event publishes a new snapshot.

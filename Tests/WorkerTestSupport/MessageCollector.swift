@@ -1,4 +1,5 @@
 import Kafka
+import TestSupport
 
 /// Keeps one iteration of a consumer's messages open across test steps, so records already handed over in a batch are
 /// not lost between two `take` calls.

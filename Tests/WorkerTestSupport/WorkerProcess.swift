@@ -1,13 +1,14 @@
 import AvatarWorker
 import Foundation
-import Kafka
+import KafkaDevelopment
+import TestSupport
 
 /// One `avatar-worker run` process under test: the built binary started as a child, its `ready` line read, and
 /// ended only through its pid (SIGTERM for a graceful drain, SIGKILL for a crash). A process still running when the
 /// last reference goes away is killed, so a failing test never leaves a worker behind.
 public final class WorkerProcess: Sendable {
-    /// The environment variable naming the binary explicitly.
-    public static let binaryEnvironmentVariable = "AVATAR_WORKER_BINARY"
+    /// The environment variable naming the binary explicitly (a development variable: the worker never reads it).
+    public static let binaryEnvironmentVariable = "AVATAR_DEV_BINARY"
 
     /// The child process.
     public let process: ChildProcess
@@ -19,7 +20,7 @@ public final class WorkerProcess: Sendable {
         self.ready = ready
     }
 
-    /// The `avatar-worker` binary: `$AVATAR_WORKER_BINARY`, else the one next to the running test bundle, else
+    /// The `avatar-worker` binary: `$AVATAR_DEV_BINARY`, else the one next to the running test bundle, else
     /// `.build/debug` of this checkout.
     /// - Throws: ``WorkerProcessError/binaryNotFound(searched:)`` listing where it looked.
     public static func binaryPath() throws -> String {
@@ -56,17 +57,20 @@ public final class WorkerProcess: Sendable {
     }
 
     /// Starts `avatar-worker run` with `arguments`, `COMETAPI_KEY` set to a test key, optionally a failpoint
-    /// (`AVATAR_WORKER_FAILPOINT`), no other inherited `AVATAR_WORKER_*` variable, and waits for its ready line.
+    /// (`AVATAR_DEV_FAILPOINT`), no other inherited `AVATAR_WORKER_*` or `AVATAR_DEV_*` variable, and waits for its
+    /// ready line.
     /// - Throws: ``ChildProcess/Failure`` when it ends or stays silent past `readyTimeout` (with its stderr).
     public static func start(
         _ arguments: [String], failpoint: String? = nil, environment: [String: String] = [:],
         readyTimeout: Duration = .seconds(60)
     ) async throws -> WorkerProcess {
-        // The worker reads every AVATAR_WORKER_* variable as an option and refuses unknown ones; none of the test
-        // runner's (AVATAR_WORKER_TANSU, AVATAR_WORKER_BINARY, stray settings) may leak into the worker under test.
-        var variables = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("AVATAR_WORKER_") }
+        // The worker reads every AVATAR_WORKER_* variable as an option and refuses unknown ones, and a failpoint left
+        // in the test runner's environment would crash it: only what the test passes reaches the worker under test.
+        var variables = ProcessInfo.processInfo.environment.filter {
+            !$0.key.hasPrefix("AVATAR_WORKER_") && !$0.key.hasPrefix("AVATAR_DEV_")
+        }
         variables["COMETAPI_KEY"] = "test-key-0123456789"
-        variables["AVATAR_WORKER_FAILPOINT"] = failpoint
+        variables[Failpoints.environmentVariable] = failpoint
         variables.merge(environment) { _, new in new }
         let directory = try outputDirectory()
         let name = UniqueName.make("worker")

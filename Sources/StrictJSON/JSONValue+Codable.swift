@@ -1,42 +1,14 @@
-import Foundation
-
-/// A JSON value held in memory, used where the contract carries caller-defined data (`metadata`) that the worker
-/// must echo unchanged into result events and ledger records.
-///
-/// Integers that fit `Int` stay exact (`.integer`); other numbers are `Double`. Object key order is not preserved
-/// (JSON objects are unordered); encoding with sorted keys makes the output deterministic.
-public enum JSONValue: Sendable, Hashable {
-    case null
-    case bool(Bool)
-    case integer(Int)
-    case double(Double)
-    case string(String)
-    case array([JSONValue])
-    case object([String: JSONValue])
-
-    /// The JSON type name used in error messages ("string", "object", …), matching JSON Schema's vocabulary.
-    public var typeName: String {
-        switch self {
-        case .null: "null"
-        case .bool: "boolean"
-        case .integer: "integer"
-        case .double: "number"
-        case .string: "string"
-        case .array: "array"
-        case .object: "object"
-        }
-    }
-}
-
+/// `JSONValue` through `Codable`, so records holding one (`metadata`) encode and decode with `JSONEncoder` and
+/// `JSONDecoder`.
 extension JSONValue: Codable {
-    /// Decodes any JSON value; integral numbers that fit `Int` become `.integer`.
+    /// Decodes any JSON value; integral numbers that fit `Int64` become `.integer`.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         if container.decodeNil() {
             self = .null
         } else if let value = try? container.decode(Bool.self) {
             self = .bool(value)
-        } else if let value = try? container.decode(Int.self) {
+        } else if let value = try? container.decode(Int64.self) {
             self = .integer(value)
         } else if let value = try? container.decode(Double.self) {
             self = .double(value)

@@ -1,6 +1,7 @@
 import AvatarJobs
 import Foundation
 import Kafka
+import TestSupport
 
 /// Follows a results topic from its beginning (no consumer group) and keeps every event, so an end-to-end test can
 /// wait for the terminal events of its jobs and then check the contract on all of them: one terminal event per job,
@@ -54,17 +55,17 @@ public actor ResultCollector {
     /// arrived for that long (so late duplicates are in before the test judges).
     /// - Throws: ``TestTimeout`` after `limit`, naming how many are missing and a few of them.
     public func waitForTerminalEvents(of jobIDs: Set<String>, within limit: Duration, thenQuiet: Duration? = nil) async throws {
-        let deadline = ContinuousClock.now.advanced(by: limit)
-        while true {
-            if let failure { throw failure }
-            let missing = jobIDs.subtracting(terminalEvents().keys)
-            if missing.isEmpty { break }
-            guard ContinuousClock.now < deadline else {
-                throw TestTimeout(
-                    what: "terminal events of \(missing.count) of \(jobIDs.count) jobs, e.g. \(missing.sorted().prefix(5))",
-                    limit: limit)
+        var missing = jobIDs
+        do {
+            try await waitUntil("terminal events of \(jobIDs.count) jobs", within: limit, checkingEvery: .milliseconds(100)) {
+                if let failure { throw failure }
+                missing = jobIDs.subtracting(terminalEvents().keys)
+                return missing.isEmpty
             }
-            try await Task.sleep(for: .milliseconds(100))
+        } catch is TestTimeout {
+            throw TestTimeout(
+                what: "terminal events of \(missing.count) of \(jobIDs.count) jobs, e.g. \(missing.sorted().prefix(5))",
+                limit: limit)
         }
         guard let thenQuiet else { return }
         var count = -1

@@ -1,5 +1,5 @@
 import Foundation
-import Kafka
+import KafkaDevelopment
 import Testing
 
 @Suite("EmbeddedBroker.locateTansu")
@@ -30,10 +30,10 @@ struct EmbeddedBrokerLocateTests {
         let other = tree.root + "/other-tansu"
         _ = FileManager.default.createFile(atPath: other, contents: Data(), attributes: [.posixPermissions: 0o755])
         let fromEnvironment = try EmbeddedBroker.locateTansu(
-            environment: ["AVATAR_WORKER_TANSU": other], currentDirectory: tree.nested, executablePath: nil)
+            environment: ["AVATAR_DEV_TANSU": other], currentDirectory: tree.nested, executablePath: nil)
         #expect(fromEnvironment == other)
         let explicit = try EmbeddedBroker.locateTansu(
-            explicitPath: tree.binary, environment: ["AVATAR_WORKER_TANSU": other], currentDirectory: "/", executablePath: nil)
+            explicitPath: tree.binary, environment: ["AVATAR_DEV_TANSU": other], currentDirectory: "/", executablePath: nil)
         #expect(explicit == tree.binary)
     }
 

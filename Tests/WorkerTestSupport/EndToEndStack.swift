@@ -1,6 +1,8 @@
 import CometAPISimulator
 import Foundation
 import Kafka
+import KafkaDevelopment
+import TestSupport
 
 /// What every end-to-end test runs against: its own Tansu broker, an in-process CometAPI simulator, the four topics
 /// (unique names, few partitions) created by `avatar-worker topics create`, and a consumer group of its own; plus the

@@ -1,5 +1,5 @@
 import Foundation
-import Kafka
+import KafkaDevelopment
 import Testing
 
 /// Helper processes for tests and the demo: started, read, and ended by pid with the right exit reported.

@@ -1,9 +1,10 @@
 import Foundation
-import Kafka
+import KafkaDevelopment
+import TestSupport
 
 /// Runs `body` with a fresh embedded Tansu broker and always stops it afterwards, also when `body` throws.
 ///
-/// The broker binary is the one `scripts/setup` put into this checkout's `tools/bin` (or `$AVATAR_WORKER_TANSU`).
+/// The broker binary is the one `scripts/setup` put into this checkout's `tools/bin` (or `$AVATAR_DEV_TANSU`).
 /// Even a crashing test process cannot leave it behind: ``EmbeddedBroker`` ties its life to this process.
 public func withEmbeddedBroker<T: Sendable>(_ body: (EmbeddedBroker) async throws -> T) async throws -> T {
     let local = PackageRoot.toolsBin.appendingPathComponent("tansu").path

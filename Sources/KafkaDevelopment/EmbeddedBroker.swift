@@ -1,9 +1,11 @@
 import Foundation
+import Kafka
 import Logging
 import Synchronization
 
 /// A throw-away Kafka-compatible broker (Tansu, in-memory storage) on a free 127.0.0.1 port, for tests, development
-/// and the demo. Nothing in the Kafka module depends on it; production points at a real cluster.
+/// and the demo. It lives in `KafkaDevelopment`, apart from the `Kafka` module, so production code cannot reach it;
+/// production points at a real cluster.
 ///
 /// The broker is started through `setpriv --pdeathsig KILL`, from a thread that lives as long as this process, so it
 /// dies with the process even when the process crashes or is killed. Stop it with ``stop(grace:)`` (SIGTERM, then
@@ -145,7 +147,13 @@ public final class EmbeddedBroker: Sendable {
                 stopped.withLock { $0 = true }
                 throw .exitedDuringStartup(status: status, output: outputTail())
             }
-            guard let answered = try? await admin.clusterID(timeout: .milliseconds(500)) else { continue }
+            // A failed request means "not up yet"; an answer without a cluster id is another broker's, like a wrong id.
+            let answered: String?
+            do {
+                answered = try await admin.clusterID(timeout: .milliseconds(500))
+            } catch {
+                continue
+            }
             if answered == clusterID { return }
             throw .portTaken(port: port, clusterID: answered ?? "none")
         }
