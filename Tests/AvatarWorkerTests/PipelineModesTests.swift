@@ -103,13 +103,13 @@ struct PipelineModesTests {
                     try await produceJobs([("held", sampleJob("held"))], to: topics.jobs, broker: broker)
                     let results = try resultEvents(try await waitForRecords(2, topic: topics.results, broker: broker))
                     #expect(results.allSatisfy { $0.type == .succeeded })
-                    let metrics = try await adminGet("/metrics", port: worker.ready.httpPort)
-                    #expect(metrics.contains(#"avatar_api_errors_total{kind="throttled"} 1"#))
-                    #expect(metrics.contains(#"avatar_api_errors_total{kind="account"} 1"#))
+                    let metrics = PrometheusSamples(try await adminGet("/metrics", port: worker.ready.httpPort))
+                    #expect(metrics.sum("avatar_worker_api_errors_total", where: ["kind": "throttled"]) == 1)
+                    #expect(metrics.sum("avatar_worker_api_errors_total", where: ["kind": "account"]) == 1)
                     // Counted once the publisher has the acks, which can be just after the records are readable.
                     #expect(try await eventually {
-                        let metrics = try await adminGet("/metrics", port: worker.ready.httpPort)
-                        return metrics.contains(#"avatar_results_published_total{type="succeeded"} 2"#)
+                        let metrics = PrometheusSamples(try await adminGet("/metrics", port: worker.ready.httpPort))
+                        return metrics.sum("avatar_worker_results_published_total", where: ["type": "succeeded"]) == 2
                     })
                     #expect(try await adminGet("/readyz", port: worker.ready.httpPort) == "ready\n")
                 }

@@ -46,6 +46,10 @@ extension WorkerConfiguration {
                 at: \.progressEvents) { try $0.boolean() },
         .stored("api-request-timeout", "timeout of one CometAPI request", default: "60s",
                 at: \.apiRequestTimeout) { try $0.duration() },
+        .stored("broker-connect-timeout", "time start-up waits for a Kafka broker to answer (TLS and SASL failures end it at once)",
+                default: "30s", at: \.brokerConnectTimeout) { try $0.duration() },
+        .stored("consumer-lag-interval", "how often the consumer lag of owned partitions is measured for /metrics",
+                default: "15s", at: \.consumerLagInterval) { try $0.duration() },
     ]
 
     private static let capacityOptions: [ConfigurationOption] = [

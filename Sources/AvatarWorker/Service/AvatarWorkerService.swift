@@ -56,6 +56,7 @@ public final class AvatarWorkerService: Sendable {
         self.failpoints = failpoints
         self.logger = logger
         self.signals = handleSignals ? [.sigterm, .sigint] : []
+        metrics.buildInfo(version: Self.version, librdkafka: LibrdkafkaVersion.runtime.description)
     }
 
     /// Runs until graceful shutdown (a signal or `shutdown()`) or a fatal error.
@@ -77,17 +78,21 @@ public final class AvatarWorkerService: Sendable {
             ledgerProducer: clients.ledgerProducer, client: clients.api, scheduler: scheduler,
             readerConfiguration: clients.readerConfiguration, failpoints: failpoints, metrics: metrics, logger: logger)
         runningPipeline.withLock { $0 = pipeline }
+        metrics.record(pipeline.status(), fleetCap: configuration.fleetInFlightCap)
         try clients.consumer.subscribe(topics: [configuration.jobsTopic]) { pipeline.rebalanced($0) }
         let workerID = configuration.workerID
         let admin = AdminServer.make(
             host: configuration.httpHost, port: configuration.httpPort, pipeline: pipeline, metrics: metrics,
-            logger: logger
+            fleetCap: configuration.fleetInFlightCap, logger: logger
         ) { port in
             onReady(Ready(httpPort: port, workerID: workerID, pid: getpid()))
         }
         let services: [any Service] = [
             admin,
             KafkaHealthService(streams: clients.eventStreams, logger: logger),
+            ConsumerLagSampler(
+                consumer: clients.consumer, topic: configuration.jobsTopic, metrics: metrics,
+                interval: configuration.consumerLagInterval, clock: ContinuousClock(), logger: logger),
             ResultPublisher(
                 pipeline: pipeline, producer: clients.resultProducer, consumer: clients.consumer,
                 interval: configuration.commitInterval, logger: logger),
