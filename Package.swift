@@ -87,6 +87,7 @@ dependencies += [
     .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
     .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
     .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+    .package(url: "https://github.com/swift-otel/swift-w3c-trace-context", from: "1.0.0"),
 ]
 targets += [
     .target(
@@ -100,6 +101,7 @@ targets += [
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "W3CTraceContext", package: "swift-w3c-trace-context"),
         ]
     ),
     .testTarget(name: "AvatarWorkerTests", dependencies: [
