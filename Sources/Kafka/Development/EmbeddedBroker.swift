@@ -145,7 +145,8 @@ public final class EmbeddedBroker: Sendable {
                 stopped.withLock { $0 = true }
                 throw .exitedDuringStartup(status: status, output: outputTail())
             }
-            guard let answered = try? await admin.clusterID(timeout: .milliseconds(500)) else { continue }
+            // A broker that answers with no cluster id is someone else's too; only an unanswered probe is retried.
+            guard let answered = try? await admin.clusterID(timeout: .milliseconds(500)) as String?? else { continue }
             if answered == clusterID { return }
             throw .portTaken(port: port, clusterID: answered ?? "none")
         }
