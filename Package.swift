@@ -118,6 +118,21 @@ targets += [
     .testTarget(name: "AvatarWorkerEndToEndTests", dependencies: ["AvatarJobs", "Kafka", "CometAPISimulator", "TestSupport"]),
 ]
 
+// MARK: - Deploy checks
+
+// deploy/ checked in CI: kustomize render and its facts, the compose file against the Compose schema, the Dockerfile,
+// promtool, a real Prometheus scraping a worker, and Kafka over TLS through stunnel. Yams reads the YAML files.
+dependencies += [
+    .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+]
+targets += [
+    .testTarget(name: "DeployTests", dependencies: [
+        "AvatarWorker", "Kafka", "CometAPISimulator", "TestSupport",
+        .product(name: "Yams", package: "Yams"),
+        .product(name: "AsyncHTTPClient", package: "async-http-client"),
+    ]),
+]
+
 // MARK: - Command line and test support
 
 targets += [
