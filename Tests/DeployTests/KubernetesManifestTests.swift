@@ -5,13 +5,11 @@ import TestSupport
 import Testing
 
 /// `deploy/kubernetes`: `kubectl kustomize` renders it, and the rendered objects agree with the worker: probe paths,
-/// grace period, KEDA's group and topic, the settings the ConfigMap carries.
-@Suite("Kubernetes manifests")
+/// grace period, KEDA's group and topic, the settings the ConfigMap carries. Without kubectl every check here is
+/// reported as skipped (scripts/test warns too), never passed.
+@Suite("Kubernetes manifests",
+       .enabled(if: DeployFiles.kubectlAvailable, "SKIPPED: kubectl is not on PATH, so deploy/kubernetes is not rendered"))
 struct KubernetesManifestTests {
-    /// Whether `kubectl` is on PATH; the checks that need a render are skipped (and say so) without it.
-    static let kubectlAvailable = ProcessInfo.processInfo.environment["PATH", default: "/usr/bin:/bin"]
-        .split(separator: ":").contains { FileManager.default.isExecutableFile(atPath: "\($0)/kubectl") }
-
     /// The rendered objects of `kubectl kustomize deploy/kubernetes`.
     struct Rendered {
         let objects: [YAMLValue]
@@ -40,8 +38,7 @@ struct KubernetesManifestTests {
         }
     }
 
-    @Test("kubectl kustomize renders every object the base promises",
-          .enabled(if: kubectlAvailable, "SKIPPED: kubectl is not on PATH, so deploy/kubernetes is not rendered"))
+    @Test("kubectl kustomize renders every object the base promises")
     func renders() throws {
         let kinds = try Rendered().objects.compactMap { $0["kind"].string }
         #expect(Set(kinds) == [
@@ -50,8 +47,7 @@ struct KubernetesManifestTests {
         ])
     }
 
-    @Test("Grace period above the drain deadline, probes on the admin port, read-only root, non-root, key from a Secret",
-          .enabled(if: kubectlAvailable, "SKIPPED: kubectl is not on PATH, so deploy/kubernetes is not rendered"))
+    @Test("Grace period above the drain deadline, probes on the admin port, read-only root, non-root, key from a Secret")
     func deploymentFacts() throws {
         let rendered = try Rendered()
         let configuration = try rendered.configuration
@@ -80,8 +76,7 @@ struct KubernetesManifestTests {
         #expect(worker["envFrom"][0]["configMapRef"]["name"].string?.hasPrefix("avatar-worker") == true)
     }
 
-    @Test("KEDA scales on the worker's group and jobs topic, up to the jobs topic's partition count",
-          .enabled(if: kubectlAvailable, "SKIPPED: kubectl is not on PATH, so deploy/kubernetes is not rendered"))
+    @Test("KEDA scales on the worker's group and jobs topic, up to the jobs topic's partition count")
     func autoscalerFacts() throws {
         let rendered = try Rendered()
         let configuration = try rendered.configuration
@@ -100,8 +95,7 @@ struct KubernetesManifestTests {
         #expect(configuration.fleetInFlightCap >= partitions, "the fleet cap must give every partition a share")
     }
 
-    @Test("Every AVATAR_WORKER_ variable of the ConfigMap is an option `run --help` lists or a librdkafka property",
-          .enabled(if: kubectlAvailable, "SKIPPED: kubectl is not on PATH, so deploy/kubernetes is not rendered"))
+    @Test("Every AVATAR_WORKER_ variable of the ConfigMap is an option `run --help` lists or a librdkafka property")
     func configMapNamesAreOptions() async throws {
         let settings = try Rendered().settings
         let help = try await WorkerCommand.output(["run", "--help"]).joined(separator: "\n")
@@ -122,8 +116,7 @@ struct KubernetesManifestTests {
         _ = try WorkerConfiguration.load(environment: settings.merging(["COMETAPI_KEY": "k"]) { $1 })
     }
 
-    @Test("Service, ServiceMonitor and PodDisruptionBudget select the worker pods; the job label is the alerts' one",
-          .enabled(if: kubectlAvailable, "SKIPPED: kubectl is not on PATH, so deploy/kubernetes is not rendered"))
+    @Test("Service, ServiceMonitor and PodDisruptionBudget select the worker pods; the job label is the alerts' one")
     func selection() throws {
         let rendered = try Rendered()
         let podLabels = try rendered.only("Deployment")["spec"]["template"]["metadata"]["labels"].dictionary.compactMapValues(\.string)
@@ -147,8 +140,7 @@ struct KubernetesManifestTests {
                 "the topics Job's pod must not be selected as a worker")
     }
 
-    @Test("The Deployment's probe paths answer on a running worker's admin server", .timeLimit(.minutes(2)),
-          .enabled(if: kubectlAvailable, "SKIPPED: kubectl is not on PATH, so deploy/kubernetes is not rendered"))
+    @Test("The Deployment's probe paths answer on a running worker's admin server", .timeLimit(.minutes(2)))
     func probesAnswer() async throws {
         let worker = try Rendered().worker
         let liveness = try #require(worker["livenessProbe"]["httpGet"]["path"].string)

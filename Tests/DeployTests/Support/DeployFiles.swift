@@ -8,6 +8,10 @@ enum DeployFiles {
     /// `deploy/` of this checkout.
     static let root = PackageRoot.url.appendingPathComponent("deploy")
 
+    /// Whether `kubectl` is on PATH; the checks that need a render are skipped (and say so) without it.
+    static let kubectlAvailable = ProcessInfo.processInfo.environment["PATH", default: "/usr/bin:/bin"]
+        .split(separator: ":").contains { FileManager.default.isExecutableFile(atPath: "\($0)/kubectl") }
+
     /// The absolute path of `relative` under `deploy/`.
     static func path(_ relative: String) -> String { root.appendingPathComponent(relative).path }
 

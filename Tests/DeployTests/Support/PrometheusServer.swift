@@ -19,15 +19,7 @@ final class PrometheusServer: Sendable {
 
     /// Runs `body` with a Prometheus scraping `target` (`host:port`) every second, and always stops it.
     static func with<T: Sendable>(scraping target: String, _ body: (PrometheusServer) async throws -> T) async throws -> T {
-        let server = try await start(configuration: try configuration(scraping: target))
-        do {
-            let result = try await body(server)
-            await server.stop()
-            return result
-        } catch {
-            await server.stop()
-            throw error
-        }
+        try await withResource(try await start(configuration: try configuration(scraping: target)), stoppedBy: { await $0.stop() }, body)
     }
 
     /// `deploy/prometheus/prometheus.yml` with the worker job's service discovery replaced by `target`, the

@@ -42,15 +42,7 @@ final class TLSBroker: Sendable {
 
     /// Runs `body` with a started broker behind TLS and always stops both processes.
     static func with<T: Sendable>(_ body: (TLSBroker) async throws -> T) async throws -> T {
-        let broker = try await start()
-        do {
-            let result = try await body(broker)
-            await broker.stop()
-            return result
-        } catch {
-            await broker.stop()
-            throw error
-        }
+        try await withResource(try await start(), stoppedBy: { await $0.stop() }, body)
     }
 
     private static func start() async throws -> TLSBroker {
