@@ -123,6 +123,7 @@ dependencies += [
     .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
     .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
     .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+    .package(url: "https://github.com/swift-otel/swift-w3c-trace-context", from: "1.0.0"),
 ]
 targets += [
     .target(
@@ -138,6 +139,7 @@ targets += [
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "W3CTraceContext", package: "swift-w3c-trace-context"),
         ],
         swiftSettings: optimizedInDebug
     ),
@@ -164,6 +166,21 @@ targets += [
     .testTarget(name: "AvatarWorkerEndToEndTests", dependencies: [
         "AvatarJobs", "Kafka", "KafkaDevelopment", "CometAPISimulator", "PipelineSimulation", "TestSupport",
         "WorkerTestSupport",
+    ]),
+]
+
+// MARK: - Deploy checks
+
+// deploy/ checked in CI: kustomize render and its facts, the compose file against the Compose schema, the Dockerfile,
+// promtool, a real Prometheus scraping a worker, and Kafka over TLS through stunnel. Yams reads the YAML files.
+dependencies += [
+    .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+]
+targets += [
+    .testTarget(name: "DeployTests", dependencies: [
+        "AvatarWorker", "Kafka", "KafkaDevelopment", "CometAPISimulator", "TestSupport", "WorkerTestSupport",
+        .product(name: "Yams", package: "Yams"),
+        .product(name: "AsyncHTTPClient", package: "async-http-client"),
     ]),
 ]
 

@@ -5,6 +5,7 @@ import Foundation
 import Kafka
 import KafkaDevelopment
 import Testing
+import TestSupport
 import WorkerTestSupport
 
 /// Whole job flows through an in-process worker against Tansu and the simulator.
@@ -46,9 +47,9 @@ struct PipelineFlowTests {
                     let ledger = try await waitForRecords(3, topic: topics.tasks, broker: broker)
                     #expect(ledger.map { $0.value == nil } == [false, false, true])
                     #expect(simulator.stats().createsTotal == 1)
-                    let metrics = worker.service.metrics.render()
-                    #expect(metrics.contains("avatar_tasks_created_total 1"))
-                    #expect(metrics.contains("avatar_dlq_messages_total 3"))
+                    let metrics = PrometheusSamples(worker.service.metrics.render())
+                    #expect(metrics.sum("avatar_worker_creates_total", where: ["outcome": "created"]) == 1)
+                    #expect(metrics.sum("avatar_worker_dlq_messages_total") == 3)
                 }
             }
         }

@@ -59,12 +59,16 @@ public struct RunningWorker: Sendable {
     public let ready: AvatarWorkerService.Ready
 }
 
-/// Runs `body` with a started in-process worker and always shuts it down gracefully afterwards.
+/// Runs `body` with a started in-process worker and always shuts it down gracefully afterwards; it logs to `logger`
+/// (default: warnings and worse to stderr).
 public func withWorker<T: Sendable>(
-    _ configuration: WorkerConfiguration, _ body: (RunningWorker) async throws -> T
+    _ configuration: WorkerConfiguration, logger: Logger? = nil, _ body: (RunningWorker) async throws -> T
 ) async throws -> T {
-    var logger = Logger(label: "test-worker")
-    logger.logLevel = .warning
+    let logger = logger ?? {
+        var quiet = Logger(label: "test-worker")
+        quiet.logLevel = .warning
+        return quiet
+    }()
     let service = AvatarWorkerService(configuration: configuration, handleSignals: false, logger: logger)
     let (readyStream, readyContinuation) = AsyncStream<AvatarWorkerService.Ready>.makeStream()
     let run = Task {

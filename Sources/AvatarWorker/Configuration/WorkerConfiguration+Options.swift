@@ -49,6 +49,10 @@ extension WorkerConfiguration {
         .stored("prior-owner-grace",
                 "wait of a partition's new owner for the prior owner's creates in flight to report",
                 default: "api-request-timeout + 10s", at: \.priorOwnerGrace) { try $0.duration() },
+        .stored("broker-connect-timeout", "time start-up waits for a Kafka broker to answer (TLS and SASL failures end it at once)",
+                default: "30s", at: \.brokerConnectTimeout) { try $0.duration() },
+        .stored("consumer-lag-interval", "how often the consumer lag of owned partitions is measured for /metrics",
+                default: "15s", at: \.consumerLagInterval) { try $0.duration() },
     ]
 
     private static let capacityOptions: [ConfigurationOption] = [

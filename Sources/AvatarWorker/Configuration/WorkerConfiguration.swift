@@ -69,6 +69,10 @@ public struct WorkerConfiguration: Sendable, Hashable {
     public var priorOwnerGrace: Duration?
     /// Per-request timeout of CometAPI calls.
     public var apiRequestTimeout: Duration = .seconds(60)
+    /// How long start-up waits for a Kafka broker to answer before it gives up (TLS and SASL failures end it at once).
+    public var brokerConnectTimeout: Duration = .seconds(30)
+    /// How often the consumer lag of the owned jobs partitions is measured (watermark and committed-offset requests).
+    public var consumerLagInterval: Duration = .seconds(15)
     /// librdkafka properties passed through as they are (`kafka.<property>`), overriding the worker's own.
     public var kafka: [String: String] = [:]
     /// File holding the API key, when it does not come from `COMETAPI_KEY`.

@@ -189,22 +189,12 @@ extension PipelineCore {
 }
 
 extension PipelineJob {
-    /// The log context of this job: `job_id`, `partition`, `offset`, `task_id` when known, and `trace_id` from the
-    /// job's `traceparent`.
+    /// The log context of this job (``JobLogContext``): `job_id`, `partition`, `offset`, `task_id` when known, and
+    /// `trace_id` from the job's `traceparent`; `extra` keys never overwrite them.
     func logMetadata(_ extra: [String: String] = [:]) -> [String: String] {
-        var metadata = extra
-        metadata["job_id"] = record.jobID
-        metadata["partition"] = String(partition)
-        metadata["offset"] = String(record.jobOffset)
-        if let taskID = lifecycle.taskID ?? record.taskID { metadata["task_id"] = taskID }
-        if let traceID = record.traceparent.flatMap(PipelineJob.traceID(of:)) { metadata["trace_id"] = traceID }
-        return metadata
-    }
-
-    /// The trace id of a W3C `traceparent` (`00-<32 hex trace id>-<16 hex parent id>-<flags>`), or nil.
-    static func traceID(of traceparent: String) -> String? {
-        let parts = traceparent.split(separator: "-")
-        guard parts.count == 4, parts[1].count == 32 else { return nil }
-        return String(parts[1])
+        let context = JobLogContext(
+            jobID: record.jobID, partition: partition, offset: record.jobOffset, traceparent: record.traceparent,
+            taskID: lifecycle.taskID ?? record.taskID)
+        return extra.merging(context.fields) { _, job in job }
     }
 }

@@ -1,4 +1,5 @@
 import AvatarJobs
+import CometAPI
 
 extension PipelineCore {
     /// What the driver must do, in the order given. I/O commands carry an `id` that their answer event repeats.
@@ -106,15 +107,16 @@ extension PipelineCore {
         /// A message was dead-lettered with this code.
         case deadLettered(code: String)
         /// A task was created, or a create failed in `kind` (`permanent`, `throttled`, …) with business `code`.
-        case createFinished(outcome: String, businessCode: Int?, seconds: Double)
+        case createFinished(failure: CometAPIError.Kind?, businessCode: Int?, seconds: Double)
         /// A poll answered after this long.
         case pollFinished(seconds: Double)
         /// A task ended (`succeeded`, `failed`, `deadline`) after running this long, in `mode`, polled `polls` times.
         case taskEnded(mode: String, outcome: String, seconds: Double, polls: Int)
         /// A job's terminal result was decided (its slot is free from now on; the publication follows).
         case resultDecided(jobID: String, type: String)
-        /// A terminal result was acknowledged this long after its job was consumed.
-        case resultAcked(type: String, secondsSinceConsumed: Double?)
+        /// A terminal result (with its error code when it failed) was acknowledged this long after its job was
+        /// consumed; `nil` where the core keeps no consumption instant (a job restored from the ledger, a rejection).
+        case resultAcked(type: String, errorCode: String?, secondsSinceConsumed: Double?)
         /// A partition's in-flight tasks, its current limit and its share of the fleet cap.
         case partitionCapacity(partition: Int32, inFlight: Int, limit: Int, share: Int)
         /// A partition was given up.

@@ -30,6 +30,13 @@ extension PipelineCore {
         switch message.intake {
         case .unreadable(let code, let reason, let jobID):
             step.observe(.deadLettered(code: code))
+            var fields = ["partition": "\(message.partition)", "offset": "\(message.offset)", "code": code]
+            if let jobID {
+                fields.merge(JobLogContext(
+                    jobID: jobID, partition: message.partition, offset: message.offset,
+                    traceparent: message.traceparent).fields) { _, job in job }
+            }
+            step.log(.warning, "unreadable message dead-lettered", fields)
             var records: [OutgoingRecord] = [.deadLetter(DeadLetter(
                 raw: message.raw, code: code, reason: reason, partition: message.partition, offset: message.offset))]
             if let jobID {
@@ -45,6 +52,9 @@ extension PipelineCore {
             let code = failure.errors.first?.code.rawValue ?? "job.invalid"
             step.observe(.rejected(code: code))
             let jobID = failure.jobID ?? message.raw.key.map { String(decoding: $0, as: UTF8.self) } ?? ""
+            step.log(.info, "job rejected", JobLogContext(
+                jobID: jobID, partition: message.partition, offset: message.offset, traceparent: message.traceparent
+            ).fields.merging(["code": code]) { job, _ in job })
             send(QueuedPublication(
                 kind: .direct(offset: message.offset, resultType: .failed), partition: message.partition, epoch: epoch,
                 records: [.result(rejection(jobID: jobID, error: ResultError(validation: failure), step),

@@ -16,6 +16,9 @@ extension PipelineCore {
         if job.writeFailures == 0 {
             observeEnd(of: job, outcome: outcome, &step)
             step.observe(.resultDecided(jobID: job.record.jobID, type: outcome.eventType.rawValue))
+            var fields = ["outcome": outcome.eventType.rawValue]
+            if case .failed(let failure, _) = outcome { fields["code"] = failure.code }
+            step.log(.info, "job ended", job.logMetadata(fields))
         }
         sendResult(outcome, withTombstone: withTombstone, of: job, &step)
     }
@@ -98,15 +101,23 @@ extension PipelineCore {
 
     /// A publication is durable: the job moves on, or a rejection's or dead letter's offset becomes durable.
     private mutating func acknowledged(_ publication: QueuedPublication, _ step: inout Step) {
+        let event = publication.records.lazy.compactMap { record -> AvatarResultEvent? in
+            if case .result(let event, _) = record { return event }
+            return nil
+        }.first
         switch publication.kind {
         case .result(let ref, let type):
             guard var job = job(ref) else { return }
             job.writeFailures = 0
             step.observe(.resultAcked(
-                type: type.rawValue, secondsSinceConsumed: job.receivedAt.map { $0.duration(to: step.now).inSeconds }))
+                type: type.rawValue, errorCode: event?.error?.code,
+                secondsSinceConsumed: job.receivedAt.map { $0.duration(to: step.now).inSeconds }))
             apply(job.lifecycle.handle(.resultPublished), to: &job, &step)
         case .direct(let offset, let resultType):
-            if let resultType { step.observe(.resultAcked(type: resultType.rawValue, secondsSinceConsumed: nil)) }
+            if let resultType {
+                step.observe(.resultAcked(
+                    type: resultType.rawValue, errorCode: event?.error?.code, secondsSinceConsumed: nil))
+            }
             guard offsets.markDurable(offset: offset, partition: publication.partition, epoch: publication.epoch) != nil
             else { return }
             rejectionPublished(partition: publication.partition, offset: offset)

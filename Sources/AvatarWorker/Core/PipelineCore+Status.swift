@@ -13,6 +13,17 @@ extension PipelineCore {
     /// Jobs tracked from `submitting` (or restore) to their end.
     public var jobsTracked: Int { jobs.count }
 
+    /// Created tasks still running at `now` with less than a fifth of their total time (from the job's receipt to its
+    /// total deadline) left: the ones a slow API is about to fail with `deadline.exceeded`.
+    public func tasksNearDeadline(at now: WallClock.Instant) -> Int {
+        jobs.values.reduce(0) { count, job in
+            guard job.lifecycle.taskID != nil, job.lifecycle.outcome == nil else { return count }
+            let total = job.record.deadline.timeIntervalSince(job.record.createdAt)
+            let left = job.record.deadline.timeIntervalSince(now.date)
+            return left < total / 5 ? count + 1 : count
+        }
+    }
+
     /// The state of each owned partition, in partition order.
     public var partitionStatus: [PartitionStatus] {
         owned.keys.sorted().compactMap { partition in

@@ -130,10 +130,11 @@ extension PipelineCore {
             guard var job = job(ref) else { return }
             switch answer {
             case .created(let taskID):
+                step.log(.info, "task created", job.logMetadata(["task_id": taskID]))
                 apply(job.lifecycle.handle(.created(taskID: taskID)), to: &job, &step)
             case .failed(let failure, let api):
                 if let api { job.apiFailure = api }
-                job.lastCreateFailure = failure.className
+                job.lastCreateFailure = failure.kind.rawValue
                 if case .ambiguous = failure {} else { job.createSent = false }
                 step.log(.warning, "create failed", job.logMetadata(["error": "\(failure)"]))
                 apply(job.lifecycle.handle(.createFailed(failure)), to: &job, &step)
@@ -179,14 +180,14 @@ extension PipelineCore {
         switch answer {
         case .created:
             outcome = .accepted
-            step.observe(.createFinished(outcome: "created", businessCode: nil, seconds: seconds))
+            step.observe(.createFinished(failure: nil, businessCode: nil, seconds: seconds))
         case .failed(let failure, let api):
             if case .account = failure {
                 outcome = .accountError(code: api?.code ?? 1100)
             } else {
                 outcome = .other
             }
-            step.observe(.createFinished(outcome: failure.className, businessCode: api?.code, seconds: seconds))
+            step.observe(.createFinished(failure: failure.kind, businessCode: api?.code, seconds: seconds))
         }
         if probe {
             if gate.recordProbe(outcome, at: step.now) {
@@ -215,14 +216,14 @@ extension PipelineCore {
 }
 
 extension TaskLifecycle.CreateFailure {
-    /// The failure's class as metrics and give-ups name it.
-    var className: String {
+    /// The failure's class in the error taxonomy, as metrics and give-ups name it.
+    var kind: CometAPIError.Kind {
         switch self {
-        case .permanent: "permanent"
-        case .throttled: "throttled"
-        case .account: "account"
-        case .transient: "transient"
-        case .ambiguous: "ambiguous"
+        case .permanent: .permanent
+        case .throttled: .throttled
+        case .account: .account
+        case .transient: .transient
+        case .ambiguous: .ambiguous
         }
     }
 }

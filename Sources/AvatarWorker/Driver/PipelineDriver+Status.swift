@@ -24,6 +24,13 @@ extension PipelineDriver {
         }
     }
 
+    /// Created tasks with less than a fifth of their total time left (the admin server sets the gauge before each
+    /// scrape, so it is never staler than the scrape).
+    func tasksNearDeadline() -> Int {
+        let now = clock.now
+        return state.withLock { $0.core.tasksNearDeadline(at: now) }
+    }
+
     /// A callback for `taskID` arrived: poll it now. Returns whether the task is one this worker tracks.
     func callbackArrived(taskID: String) -> Bool {
         let known = state.withLock { $0.core.isTracking(taskID: taskID) }

@@ -1,20 +1,50 @@
-/// The core's observations as metrics.
+import CometAPI
+
+/// The core's observations as metrics: each observation is one moment of `docs/metrics-wiring.md`.
 extension WorkerMetrics {
-    /// Records one observation of the core.
-    func record(_ observation: PipelineCore.Observation) {
+    /// Records one observation of the core; `fleetCap` labels the partition series.
+    func record(_ observation: PipelineCore.Observation, fleetCap: Int) {
         switch observation {
         case .consumed:
-            jobsReceived.increment()
-        case .rejected:
-            jobsInvalid.increment()
-        case .deadLettered:
-            dlqMessages.increment()
-        case .createFinished(let outcome, _, _):
-            if outcome == "created" { tasksCreated.increment() }
-        case .resultAcked(let type, _):
-            resultPublished(type: type)
-        case .partitionCapacity, .partitionReleased, .pollFinished, .taskEnded, .resultDecided, .restoreFinished,
-             .publishFailed, .ledgerWriteFailed, .accountGate, .callbackHint:
+            jobConsumed()
+        case .rejected(let code):
+            jobRejected(code: code)
+        case .deadLettered(let code):
+            deadLettered(reason: code)
+        case .createFinished(let failure, let businessCode, let seconds):
+            createFinished(
+                outcome: failure.map(CreateOutcome.init) ?? .created, businessCode: businessCode,
+                duration: .seconds(seconds))
+        case .pollFinished(let seconds):
+            pollFinished(duration: .seconds(seconds))
+        case .taskEnded(let mode, let outcome, let seconds, let polls):
+            let ended: TaskOutcome = switch outcome {
+            case "succeeded": .succeeded
+            case "deadline": .deadlineExceeded
+            default: .failed
+            }
+            taskEnded(mode: PollMode(rawValue: mode) ?? .std, outcome: ended, duration: .seconds(seconds), polls: polls)
+        case .resultAcked(let type, let errorCode, let seconds):
+            let succeeded = type == "succeeded"
+            if let seconds {
+                resultAcked(succeeded: succeeded, errorCode: errorCode, sinceConsumed: .seconds(seconds))
+            } else {
+                countResult(succeeded: succeeded, errorCode: errorCode)
+            }
+        case .partitionCapacity(let partition, let inFlight, let limit, _):
+            partitionState(partition: partition, inFlight: inFlight, share: limit, cap: fleetCap)
+        case .partitionReleased(let partition):
+            partitionReleased(partition: partition)
+        case .restoreFinished(_, let seconds, let liveRecords):
+            restoreFinished(duration: .seconds(seconds), records: liveRecords)
+        case .publishFailed:
+            publishFailed()
+        case .ledgerWriteFailed:
+            ledgerWriteFailed()
+        case .accountGate(let open):
+            accountGate(open: open)
+        case .resultDecided, .callbackHint:
+            // A decided result is counted when acknowledged; the admin server counts callback hints as they arrive.
             return
         }
     }

@@ -57,6 +57,7 @@ public final class AvatarWorkerService: Sendable {
         self.failpoints = failpoints
         self.logger = logger
         self.signals = handleSignals ? [.sigterm, .sigint] : []
+        metrics.buildInfo(version: Self.version, librdkafka: LibrdkafkaVersion.runtime.description)
     }
 
     /// Runs until graceful shutdown (a signal or `shutdown()`) or a fatal error.
@@ -77,17 +78,21 @@ public final class AvatarWorkerService: Sendable {
             configuration: configuration, core: core, clock: WallClock(), clients: clients, failpoints: failpoints,
             metrics: metrics, logger: logger)
         runningPipeline.withLock { $0 = driver }
+        metrics.record(driver.status(), fleetCap: configuration.fleetInFlightCap)
         try clients.consumer.subscribe(topics: [configuration.jobsTopic]) { driver.rebalanced($0) }
         let workerID = configuration.workerID
         let admin = AdminServer.make(
             host: configuration.httpHost, port: configuration.httpPort, pipeline: driver, metrics: metrics,
-            logger: logger
+            fleetCap: configuration.fleetInFlightCap, logger: logger
         ) { port in
             onReady(Ready(httpPort: port, workerID: workerID, pid: getpid()))
         }
         let services: [any Service] = [
             admin,
             KafkaHealthService(streams: clients.eventStreams, logger: logger),
+            ConsumerLagSampler(
+                consumer: clients.consumer, topic: configuration.jobsTopic, metrics: metrics,
+                interval: configuration.consumerLagInterval, clock: ContinuousClock(), logger: logger),
             PipelineService(driver: driver),
             IntakeService(driver: driver, intake: JobIntake(configuration: configuration), consumer: clients.consumer, logger: logger),
         ]

@@ -23,7 +23,13 @@ struct WorkerClients: Sendable {
     static func make(configuration: WorkerConfiguration, logger: Logger) async throws -> WorkerClients {
         let overrides = configuration.kafka
         let base = KafkaConfiguration(["bootstrap.servers": configuration.brokers, "client.id": configuration.workerID])
-        let jobsPartitions = try await checkTopics(configuration, admin: KafkaAdmin(configuration: base.merging(overrides), logger: logger))
+        let admin = try KafkaAdmin(configuration: base.merging(overrides), logger: logger)
+        do {
+            try await admin.checkConnection(timeout: configuration.brokerConnectTimeout)
+        } catch {
+            throw WorkerStartupError.kafkaUnreachable(brokers: configuration.brokers, error: error)
+        }
+        let jobsPartitions = try await checkTopics(configuration, admin: admin)
         var consumerConfiguration = KafkaConfiguration.consumer(
             bootstrapServers: configuration.brokers, groupID: configuration.group)
         consumerConfiguration.clientID = configuration.workerID

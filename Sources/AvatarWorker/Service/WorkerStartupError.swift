@@ -1,3 +1,5 @@
+import Kafka
+
 /// Why the worker cannot start: each case says what to fix.
 public enum WorkerStartupError: Error, Sendable, CustomStringConvertible {
     /// A topic the worker needs does not exist (`missing`) or its metadata cannot be read.
@@ -8,6 +10,9 @@ public enum WorkerStartupError: Error, Sendable, CustomStringConvertible {
     case capacity(String)
     /// The CometAPI client configuration is unusable.
     case apiClient(String)
+    /// No broker of `brokers` answered: a TLS or SASL failure (reported at once, since librdkafka would retry it
+    /// forever) or nothing answering within the connect timeout.
+    case kafkaUnreachable(brokers: String, error: KafkaError)
 
     public var description: String {
         switch self {
@@ -21,6 +26,17 @@ public enum WorkerStartupError: Error, Sendable, CustomStringConvertible {
             "in-flight capacity: \(reason)"
         case .apiClient(let reason):
             "CometAPI client: \(reason)"
+        case .kafkaUnreachable(let brokers, let error) where error.code == .ssl:
+            "the TLS handshake with the Kafka brokers \(brokers) failed: \(error.reason). Check that ssl.ca.location "
+                + "(--kafka ssl.ca.location=FILE or AVATAR_WORKER_KAFKA_SSL_CA_LOCATION) names the CA that signed the "
+                + "brokers' certificates, that those certificates are valid for the host names in --brokers, and that "
+                + "security.protocol matches the listener (SSL or SASL_SSL on a TLS port)"
+        case .kafkaUnreachable(let brokers, let error) where error.code == .authentication:
+            "SASL authentication with the Kafka brokers \(brokers) failed: \(error.reason). Check sasl.mechanisms, "
+                + "sasl.username and sasl.password (--kafka NAME=VALUE or AVATAR_WORKER_KAFKA_SASL_…)"
+        case .kafkaUnreachable(let brokers, let error):
+            "no Kafka broker of \(brokers) answered: \(error.reason). Is --brokers right, the broker up, and "
+                + "security.protocol what its listener expects?"
         }
     }
 }

@@ -6,7 +6,7 @@ import Logging
 /// Every call blocks a dedicated thread (never the cooperative pool) until the broker answers or the timeout passes.
 public final class KafkaAdmin: Sendable {
     let handle: RdKafkaHandle
-    private let context: KafkaClientContext
+    let context: KafkaClientContext
 
     /// Creates an admin client (a producer-type handle that never produces).
     /// - Throws: ``UnsupportedLibrdkafkaError``, or ``KafkaError`` for a rejected configuration.

@@ -1,5 +1,6 @@
 import CRdKafka
 import Logging
+import Synchronization
 
 /// The object librdkafka's callbacks reach through the configuration opaque: it routes logs to swift-log, errors and
 /// statistics to the client's event stream, and delivery reports or rebalances to the client that owns it.
@@ -14,6 +15,9 @@ final class KafkaClientContext: Sendable {
     let deliveries: ProducerDeliveries?
     /// Set for group consumers: runs the rebalance protocol.
     let consumer: ConsumerCoordinator?
+    /// The newest client error the error callback reported, for callers that wait on a blocking call and want to say
+    /// why it did not succeed (``KafkaAdmin/checkConnection(timeout:)``).
+    let lastClientError = Mutex<KafkaError?>(nil)
 
     init(logger: Logger, deliveries: ProducerDeliveries? = nil, consumer: ConsumerCoordinator? = nil) {
         self.logger = logger
@@ -81,6 +85,7 @@ final class KafkaClientContext: Sendable {
             return
         }
         let error = KafkaError(code: errorCode, reason: CString.string(reason), operation: "client")
+        lastClientError.withLock { $0 = error }
         logger.warning("Kafka client error", metadata: ["error": "\(error)"])
         eventSink.yield(.error(error))
     }

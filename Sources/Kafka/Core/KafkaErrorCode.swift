@@ -71,6 +71,10 @@ public struct KafkaErrorCode: RawRepresentable, Hashable, Sendable, CustomString
     public static let requestTimedOut = KafkaErrorCode(RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT)
     /// The producer was fenced by a newer instance with the same `transactional.id` (fatal).
     public static let producerFenced = KafkaErrorCode(RD_KAFKA_RESP_ERR__FENCED)
+    /// A TLS failure: the handshake failed (an untrusted or mismatched certificate, TLS spoken to a plaintext port).
+    public static let ssl = KafkaErrorCode(RD_KAFKA_RESP_ERR__SSL)
+    /// SASL authentication failed (wrong mechanism, user name or password).
+    public static let authentication = KafkaErrorCode(RD_KAFKA_RESP_ERR__AUTHENTICATION)
 
     /// Codes that a caller may retry as they are, absent a richer `rd_kafka_error_t` verdict.
     static let retriableByDefault: Set<KafkaErrorCode> = [

@@ -17,8 +17,8 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel = "info"
 
-    @Option(name: .customLong("log-format"), help: "Log lines on stderr as text or json.")
-    var logFormat = "text"
+    @Option(name: .customLong("log-format"), help: "Log lines on stderr as text or json (one JSON object per line).")
+    var logFormat = LogFormat.text.name
 
     @Option(name: .customLong("kafka"), help: "A librdkafka property NAME=VALUE, passed through (repeatable).")
     var kafkaProperties: [String] = []
@@ -31,7 +31,9 @@ struct RunCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level: unknown level \(logLevel)") }
-        guard ["text", "json"].contains(logFormat) else { throw ValidationError("--log-format must be text or json") }
+        guard LogFormat(named: logFormat) != nil else {
+            throw ValidationError("--log-format must be \(LogFormat.all.map(\.name).joined(separator: " or ")), got \(logFormat)")
+        }
         _ = try flags()
     }
 
@@ -39,15 +41,10 @@ struct RunCommand: AsyncParsableCommand {
         let configuration = try WorkerConfiguration.load(flags: try flags())
         let failpoints = try Failpoints(environment: ProcessInfo.processInfo.environment)
         let level = Logger.Level(rawValue: logLevel) ?? .info
-        let json = logFormat == "json"
-        LoggingSystem.bootstrap { label in
-            var handler: any LogHandler = json
-                ? JSONLogHandler(label: label) : StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        let format = LogFormat(named: logFormat) ?? .text
+        LoggingSystem.bootstrap { label in format.makeHandler(label: label, level: level) }
         var logger = Logger(label: "avatar-worker")
-        logger[metadataKey: "worker_id"] = "\(configuration.workerID)"
+        logger[metadataKey: JobLogContext.workerIDKey] = "\(configuration.workerID)"
         let worker = AvatarWorkerService(configuration: configuration, failpoints: failpoints, logger: logger)
         try await worker.run { ready in
             let encoder = JSONEncoder()

@@ -15,8 +15,12 @@ struct SimulateCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(help: "Address to listen on (loopback only).")
+    @Option(help: "Address to listen on (loopback unless --allow-non-loopback).")
     var host = "127.0.0.1"
+
+    @Flag(name: .customLong("allow-non-loopback"),
+          help: "Accept a non-loopback --host, for a private container network (deploy/compose); never expose it.")
+    var allowNonLoopback = false
 
     @Option(help: "Port to listen on; 0 picks a free one and prints it.")
     var port = 8787
@@ -46,8 +50,9 @@ struct SimulateCommand: AsyncParsableCommand {
     var logLevel = "info"
 
     func validate() throws {
-        guard ["127.0.0.1", "localhost", "::1"].contains(host) else {
-            throw ValidationError("--host must be a loopback address, got \(host)")
+        guard allowNonLoopback || ["127.0.0.1", "localhost", "::1"].contains(host) else {
+            throw ValidationError(
+                "--host must be a loopback address, got \(host) (a container network needs --allow-non-loopback)")
         }
         _ = try parsedTaskSeconds()
         _ = try parsedFaultRates()
