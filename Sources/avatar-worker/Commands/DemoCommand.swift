@@ -150,7 +150,7 @@ struct DemoCommand: AsyncParsableCommand {
         let dlq = KafkaTopicTail(
             configuration: KafkaConfiguration(["bootstrap.servers": broker.bootstrapServers]), topic: "avatar.jobs.dlq")
         var lines: [String] = []
-        for try await record in dlq.records() { lines.append(DLQCommand.line(for: record, excerptLength: 60)) }
+        for try await record in dlq.records() { lines.append(DeadLetter(record: record).jsonLine(excerptLength: 60)) }
         say("▶ dead-letter queue: \(lines.count) message(s)")
         for line in lines { say("  \(line)") }
         if let stats = await stack.simulator?.stats() {

@@ -16,10 +16,7 @@ struct SubmitCommand: AsyncParsableCommand {
             """
     )
 
-    @OptionGroup var connection: ClientConnectionOptions
-
-    @Option(help: "Topic to produce to.")
-    var topic = "avatar.jobs"
+    @OptionGroup(title: "Connection") var connection: ClientConnectionOptions
 
     @Flag(help: "Produce every message as it is, without local validation (the worker still validates).")
     var noValidate = false
@@ -39,11 +36,11 @@ struct SubmitCommand: AsyncParsableCommand {
                 reports.append(.refused(ValidationReport(result: .failure(failure), message: message)))
                 continue
             }
-            outgoing.append((reports.count, Self.jobMessage(message, topic: topic)))
+            outgoing.append((reports.count, Self.jobMessage(message, topic: try connection.settings().jobsTopic)))
             reports.append(nil)
         }
         if !outgoing.isEmpty {
-            let producer = try KafkaProducer(configuration: try connection.producerConfiguration())
+            let producer = try KafkaProducer(configuration: try connection.settings().producerConfiguration())
             let outcomes = await producer.sendAll(outgoing.map(\.message))
             await producer.close(timeout: .seconds(10))
             for ((index, message), outcome) in zip(outgoing, outcomes) {
