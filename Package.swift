@@ -6,11 +6,14 @@ import PackageDescription
 var dependencies: [Package.Dependency] = [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    // Already resolved through the server packages below; the CLI uses its timer sequence for live output.
+    .package(url: "https://github.com/apple/swift-async-algorithms.git", from: "1.0.0"),
 ]
 var targets: [Target] = []
 /// What the `avatar-worker` command line links; each module section below adds itself.
 var cliDependencies: [Target.Dependency] = [
     .product(name: "ArgumentParser", package: "swift-argument-parser"),
+    .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
 ]
 /// What the shared test-support target links; each module section below adds itself.
 var testSupportDependencies: [Target.Dependency] = []
@@ -76,6 +79,7 @@ targets += [
 ]
 cliDependencies += [
     "CometAPI", "CometAPISimulator", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+    .product(name: "AsyncHTTPClient", package: "async-http-client"),
 ]
 testSupportDependencies += ["CometAPI", "CometAPISimulator"]
 
