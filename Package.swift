@@ -120,6 +120,12 @@ targets += [
     .testTarget(name: "AvatarWorkerEndToEndTests", dependencies: ["AvatarJobs", "Kafka", "CometAPISimulator", "TestSupport"]),
 ]
 
+// Command-line tests: the built binary's client commands against one shared broker, simulator and worker, and the
+// command line's I/O-free parts (wait board, replay plan, filters) through `@testable import`.
+targets += [
+    .testTarget(name: "AvatarWorkerCLITests", dependencies: ["avatar-worker", "AvatarJobs", "Kafka", "TestSupport"]),
+]
+
 // MARK: - Command line and test support
 
 targets += [
