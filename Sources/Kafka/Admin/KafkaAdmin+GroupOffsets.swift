@@ -28,26 +28,25 @@ extension KafkaAdmin {
             throw KafkaError(code: .invalidArgument, reason: "the request could not be made", operation: operation)
         }
         defer { rd_kafka_ListConsumerGroupOffsets_destroy(request) }
-        guard let queue = rd_kafka_queue_new(handle.pointer) else {
-            throw KafkaError(code: .invalidState, reason: "no queue", operation: operation)
-        }
-        defer { rd_kafka_queue_destroy(queue) }
-        let options = rd_kafka_AdminOptions_new(handle.pointer, RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPOFFSETS)
-        defer { rd_kafka_AdminOptions_destroy(options) }
-        var errstr = [CChar](repeating: 0, count: 512)
-        _ = rd_kafka_AdminOptions_set_request_timeout(options, timeoutMilliseconds, &errstr, errstr.count)
         var requests: [OpaquePointer?] = [request]
-        requests.withUnsafeMutableBufferPointer { buffer in
-            rd_kafka_ListConsumerGroupOffsets(handle.pointer, buffer.baseAddress, 1, options, queue)
+        return try withAdminResult(
+            handle, kind: RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPOFFSETS, timeoutMilliseconds: timeoutMilliseconds,
+            operation: operation,
+            send: { options, queue in
+                requests.withUnsafeMutableBufferPointer { buffer in
+                    rd_kafka_ListConsumerGroupOffsets(handle.pointer, buffer.baseAddress, 1, options, queue)
+                }
+            }
+        ) { event throws(KafkaError) in
+            guard let result = rd_kafka_event_ListConsumerGroupOffsets_result(event) else {
+                throw KafkaError(code: .invalidState, reason: "unexpected admin event", operation: operation)
+            }
+            return try offsets(of: result, operation: operation)
         }
-        guard let event = rd_kafka_queue_poll(queue, timeoutMilliseconds + 1000) else {
-            throw KafkaError(code: .timedOut, operation: operation)
-        }
-        defer { rd_kafka_event_destroy(event) }
-        try KafkaError.check(rd_kafka_event_error(event), operation: operation)
-        guard let result = rd_kafka_event_ListConsumerGroupOffsets_result(event) else {
-            throw KafkaError(code: .invalidState, reason: "unexpected admin event", operation: operation)
-        }
+    }
+
+    /// The committed offsets in a ListConsumerGroupOffsets result (one group).
+    private static func offsets(of result: OpaquePointer, operation: String) throws(KafkaError) -> [Int32: Int64] {
         var count = 0
         guard let groups = rd_kafka_ListConsumerGroupOffsets_result_groups(result, &count), count > 0,
               let first = groups[0]
