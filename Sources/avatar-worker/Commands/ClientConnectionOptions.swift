@@ -39,6 +39,20 @@ struct ClientConnectionOptions: ParsableArguments {
         _ = try settings()
     }
 
+    /// `--kafka NAME=VALUE` entries as the configuration loader's `kafka.NAME` flags (`run` passes its own the same
+    /// way).
+    static func kafkaFlags(_ entries: [String]) throws -> [String: String] {
+        var flags: [String: String] = [:]
+        for entry in entries {
+            let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, !parts[0].isEmpty else {
+                throw ValidationError("--kafka must be NAME=VALUE (a librdkafka property), got \(entry)")
+            }
+            flags[WorkerConfiguration.kafkaPrefix + parts[0]] = parts[1]
+        }
+        return flags
+    }
+
     /// The resolved settings.
     /// - Throws: `ValidationError` (a usage error, exit status 2) naming the option, value and where it came from.
     func settings() throws -> ClientSettings {
@@ -49,13 +63,7 @@ struct ClientConnectionOptions: ParsableArguments {
             ("results-topic", resultsTopic), ("dlq-topic", dlqTopic), (WorkerConfiguration.configFileOption, configFile),
         ]
         for case (let name, let value?) in named { flags[name] = value }
-        for entry in kafkaProperties {
-            let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
-            guard parts.count == 2, !parts[0].isEmpty else {
-                throw ValidationError("--kafka must be NAME=VALUE (a librdkafka property), got \(entry)")
-            }
-            flags[WorkerConfiguration.kafkaPrefix + parts[0]] = parts[1]
-        }
+        flags.merge(try Self.kafkaFlags(kafkaProperties)) { _, new in new }
         // Client commands never call CometAPI. A placeholder key in the environment layer keeps the loader from
         // reading the API key file a shared config file names, which only the workers' machines hold.
         var environment = ProcessInfo.processInfo.environment

@@ -58,20 +58,9 @@ struct DemoCommand: AsyncParsableCommand {
             return
         }
         let stack = try DemoStack()
-        let body = Task { try await serve ? serveUntilInterrupted(stack) : demo(stack) }
-        let signalQueue = DispatchQueue(label: "demo.signals")
-        let sources = [SIGINT, SIGTERM].map { number in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: signalQueue)
-            source.setEventHandler {
-                StandardOutput.error("\ninterrupted: stopping everything the demo started…")
-                body.cancel()
-            }
-            source.resume()
-            return source
-        }
-        let outcome = await body.result
-        sources.forEach { $0.cancel() }
+        let run = await InterruptSignal.run { [self] in try await serve ? serveUntilInterrupted(stack) : demo(stack) }
+        if run.signal != nil { StandardOutput.error("\ninterrupted: stopping everything the demo started…") }
+        let outcome = run.result
         say("■ stopping the worker, the \(live ? "API client" : "simulator") and the broker")
         await stack.shutdown()
         say("  logs kept in \(stack.directory.path)")
