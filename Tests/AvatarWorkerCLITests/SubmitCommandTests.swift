@@ -89,6 +89,16 @@ extension CommandLineTests {
             ], columns: 200)
             #expect(inTerminal.stdout.contains("--image \(small.path): image.too_small"), "\(inTerminal.transcript)")
 
+            // A URL is passed through unchecked, unless --check-urls fetches and probes it like inline media.
+            let smallBytes = DemoMedia.png(width: 200, height: 200)
+            let server = try LocalHTTPServer { _ in .init(headers: ["Content-Type": "image/png"], body: smallBytes) }
+            defer { server.stop() }
+            let checked = try await CommandRun.run(["submit"] + shared.unserved + [
+                "--image", server.url("/small.png"), "--audio-id", "audio-1", "--check-urls", "--allow-private-addresses",
+            ])
+            #expect(checked.status == 1, "\(checked.transcript)")
+            #expect(((checked.objects().first?["errors"] as? [[String: Any]])?.first?["code"] as? String) == "image.too_small")
+
             let missing = try await CommandRun.run(["submit"] + shared.unserved + ["--image", small.path, "--audio", "/nonexistent/speech.wav"])
             #expect(missing.exit == .exited(2))
             #expect(missing.stderr.contains("--audio /nonexistent/speech.wav: no such file"), "\(missing.transcript)")
