@@ -6,12 +6,15 @@ import PackageDescription
 var dependencies: [Package.Dependency] = [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    // Already resolved through the server packages below; the CLI uses its timer sequence for live output.
+    .package(url: "https://github.com/apple/swift-async-algorithms.git", from: "1.0.0"),
 ]
 var targets: [Target] = []
 /// What the `avatar-worker` command line links; each module section below adds itself.
 var cliDependencies: [Target.Dependency] = [
     .product(name: "ArgumentParser", package: "swift-argument-parser"),
     .product(name: "Logging", package: "swift-log"),
+    .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
 ]
 /// What `WorkerTestSupport` (broker and simulator scopes, the worker harness, the end-to-end stack) links; each module
 /// section below adds itself. The light `TestSupport` (clocks, fixtures, waiting, schema checks) links none of them.
@@ -112,6 +115,7 @@ targets += [
 ]
 cliDependencies += [
     "CometAPI", "CometAPISimulator", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+    .product(name: "AsyncHTTPClient", package: "async-http-client"),
 ]
 workerTestSupportDependencies += ["CometAPI", "CometAPISimulator", .product(name: "Logging", package: "swift-log")]
 
@@ -181,6 +185,14 @@ targets += [
         "AvatarWorker", "Kafka", "KafkaDevelopment", "CometAPISimulator", "TestSupport", "WorkerTestSupport",
         .product(name: "Yams", package: "Yams"),
         .product(name: "AsyncHTTPClient", package: "async-http-client"),
+    ]),
+]
+
+// Command-line tests: the built binary's client commands against one shared broker, simulator and worker, and the
+// command line's I/O-free parts (wait board, replay plan, filters) through `@testable import`.
+targets += [
+    .testTarget(name: "AvatarWorkerCLITests", dependencies: [
+        "avatar-worker", "AvatarJobs", "Kafka", "KafkaDevelopment", "TestSupport", "WorkerTestSupport",
     ]),
 ]
 

@@ -21,25 +21,23 @@ extension KafkaAdmin {
                     rd_kafka_NewTopic_set_config(native, name, value), operation: "\(operation): config \(name)=\(value)")
             }
         }
-        guard let queue = rd_kafka_queue_new(handle.pointer) else {
-            throw KafkaError(code: .invalidState, reason: "no queue", operation: operation)
+        return try withAdminResult(
+            handle, kind: RD_KAFKA_ADMIN_OP_CREATETOPICS, timeoutMilliseconds: timeoutMilliseconds, operation: operation,
+            send: { options, queue in
+                natives.withUnsafeMutableBufferPointer { buffer in
+                    rd_kafka_CreateTopics(handle.pointer, buffer.baseAddress, buffer.count, options, queue)
+                }
+            }
+        ) { event throws(KafkaError) in
+            guard let result = rd_kafka_event_CreateTopics_result(event) else {
+                throw KafkaError(code: .invalidState, reason: "unexpected admin event", operation: operation)
+            }
+            return try outcomes(of: result)
         }
-        defer { rd_kafka_queue_destroy(queue) }
-        let options = rd_kafka_AdminOptions_new(handle.pointer, RD_KAFKA_ADMIN_OP_CREATETOPICS)
-        defer { rd_kafka_AdminOptions_destroy(options) }
-        _ = rd_kafka_AdminOptions_set_operation_timeout(options, timeoutMilliseconds, &errstr, errstr.count)
-        _ = rd_kafka_AdminOptions_set_request_timeout(options, timeoutMilliseconds, &errstr, errstr.count)
-        natives.withUnsafeMutableBufferPointer { buffer in
-            rd_kafka_CreateTopics(handle.pointer, buffer.baseAddress, buffer.count, options, queue)
-        }
-        guard let event = rd_kafka_queue_poll(queue, timeoutMilliseconds + 1000) else {
-            throw KafkaError(code: .timedOut, operation: operation)
-        }
-        defer { rd_kafka_event_destroy(event) }
-        try KafkaError.check(rd_kafka_event_error(event), operation: operation)
-        guard let result = rd_kafka_event_CreateTopics_result(event) else {
-            throw KafkaError(code: .invalidState, reason: "unexpected admin event", operation: operation)
-        }
+    }
+
+    /// Each topic's outcome: created, already there, or the first other error.
+    private static func outcomes(of result: OpaquePointer) throws(KafkaError) -> [String: KafkaTopicCreation] {
         var count = 0
         guard let results = rd_kafka_CreateTopics_result_topics(result, &count) else { return [:] }
         var outcomes: [String: KafkaTopicCreation] = [:]

@@ -48,15 +48,17 @@ public final class KafkaPartitionReader: Sendable {
         try await KafkaConsumer.queryWatermarks(handle: handle, topic: topic, partition: partition, timeout: timeout)
     }
 
-    /// Reads `topic[partition]` from `offset` (or ``KafkaOffset/beginning``) to its end, handing each batch of at most
-    /// `batchSize` records to `body` in offset order, and returns the end offset (the next offset to read later).
+    /// Reads `topic[partition]` from `offset` (or ``KafkaOffset/beginning``) to its end — or only up to the offset
+    /// `stop` (exclusive) when given, for a bounded scan of a long partition — handing each batch of at most
+    /// `batchSize` records to `body` in offset order, and returns the offset after the last one read (at the end:
+    /// the next offset to read later).
     ///
     /// - Parameter stallTimeout: how long a batch may wait for records that should be there before the read fails
     ///   with ``KafkaErrorCode/timedOut`` (broker unreachable or partition moved).
     /// - Throws: ``KafkaError`` from the broker, or whatever `body` throws (the read stops there).
     public func read(
-        topic: String, partition: Int32, from offset: Int64, batchSize: Int = 500, stallTimeout: Duration = .seconds(30),
-        _ body: ([KafkaConsumerMessage]) async throws -> Void
+        topic: String, partition: Int32, from offset: Int64, until stop: Int64? = nil, batchSize: Int = 500,
+        stallTimeout: Duration = .seconds(30), _ body: ([KafkaConsumerMessage]) async throws -> Void
     ) async throws -> Int64 {
         let target = KafkaTopicPartition(topic: topic, partition: partition)
         guard isReading.withLock({ reading in defer { reading = true }; return !reading }) else {
@@ -69,6 +71,7 @@ public final class KafkaPartitionReader: Sendable {
         defer { _ = rd_kafka_assign(handle.pointer, nil) }
         var next = max(offset, 0)
         while true {
+            if let stop, next >= stop { return next }
             let handle = handle
             let logger = context.logger
             let start = next
@@ -76,8 +79,10 @@ public final class KafkaPartitionReader: Sendable {
                 try Self.fetch(
                     target, from: start, batchSize: batchSize, stallTimeout: stallTimeout, handle: handle, logger: logger)
             }
+            let kept = stop.map { stop in batch.filter { $0.offset < stop } } ?? batch
             if let last = batch.last { next = last.offset + 1 }
-            if !batch.isEmpty { try await body(batch) }
+            if !kept.isEmpty { try await body(kept) }
+            if let stop, next >= stop { return stop }
             if let end { return max(next, end) }
         }
     }

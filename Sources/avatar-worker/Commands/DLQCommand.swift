@@ -2,47 +2,48 @@ import ArgumentParser
 import Foundation
 import Kafka
 
-/// `avatar-worker dlq`: lists the messages workers could not read as jobs, with the reason and origin the worker
-/// put in their headers and a short excerpt of the raw bytes, so a person can see what was sent and why it failed.
+/// `avatar-worker dlq`: the messages workers could not read as jobs — listing them with the reason and origin the
+/// worker put in their headers (`dlq list`, the default), and sending fixed ones back (`dlq replay`).
 struct DLQCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dlq",
-        abstract: "List dead-letter messages (one JSON line each): error code and message, origin, a value excerpt.",
-        discussion: """
-            Each line: {"partition","offset","key","error_code","error_message","original_topic",\
-            "original_partition","original_offset","value_bytes","value_excerpt"}. Reads without a consumer group.
-            """
-    )
+        abstract: "List dead-letter messages (the default) or replay fixed ones to the jobs topic.",
+        subcommands: [List.self, DLQReplayCommand.self],
+        defaultSubcommand: List.self)
 
-    @OptionGroup var connection: ClientConnectionOptions
+    /// `avatar-worker dlq list`.
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List dead-letter messages (one JSON line each): error code and message, origin, a value excerpt.",
+            discussion: """
+                Each line: {"partition","offset","key","error_code","error_message","original_topic",\
+                "original_partition","original_offset","value_bytes","value_excerpt"}. Reads without a consumer group.
 
-    @Option(help: "Dead-letter topic to read.")
-    var topic = "avatar.jobs.dlq"
+                Example: avatar-worker dlq list --brokers kafka:9092 --error-code job.not_json
+                """)
 
-    @Flag(help: "Keep waiting for new messages after reaching the end.")
-    var follow = false
+        @OptionGroup(title: "Connection") var connection: ClientConnectionOptions
 
-    @Option(help: "Characters of the raw value to show.")
-    var excerptLength = 120
+        @OptionGroup(title: "Which dead letters") var filter: DeadLetterFilter
 
-    func run() async throws {
-        let tail = KafkaTopicTail(configuration: try connection.readerConfiguration(), topic: topic, follow: follow)
-        for try await record in tail.records() {
-            StandardOutput.line(Self.line(for: record, excerptLength: excerptLength))
+        @Flag(help: "Keep waiting for new messages after reaching the end (offset and partition filters do not apply).")
+        var follow = false
+
+        @Option(help: "Characters of the raw value to show.")
+        var excerptLength = 120
+
+        func run() async throws {
+            let settings = try connection.settings()
+            guard follow else {
+                for letter in try await filter.read(topic: settings.dlqTopic, configuration: settings.readerConfiguration()) {
+                    StandardOutput.line(letter.jsonLine(excerptLength: excerptLength))
+                }
+                return
+            }
+            let tail = KafkaTopicTail(configuration: settings.readerConfiguration(), topic: settings.dlqTopic, follow: true)
+            for try await record in tail.records() where filter.matches(DeadLetter(record: record)) {
+                StandardOutput.line(DeadLetter(record: record).jsonLine(excerptLength: excerptLength))
+            }
         }
-    }
-
-    /// One dead-letter record as a JSON line (sorted keys; absent headers are null).
-    static func line(for record: KafkaConsumerMessage, excerptLength: Int) -> String {
-        func header(_ name: String) -> Any { record.header(name)?.text ?? NSNull() }
-        let excerpt = record.value.map { String(decoding: $0.prefix(max(0, excerptLength)), as: UTF8.self) }
-        let object: [String: Any] = [
-            "partition": Int(record.partition), "offset": Int(record.offset), "key": record.keyText ?? NSNull(),
-            "error_code": header("error-code"), "error_message": header("error-message"),
-            "original_topic": header("original-topic"), "original_partition": header("original-partition"),
-            "original_offset": header("original-offset"),
-            "value_bytes": record.value?.count ?? 0, "value_excerpt": excerpt ?? NSNull(),
-        ]
-        return StandardOutput.jsonLine(object)
     }
 }

@@ -33,6 +33,14 @@ struct DemoCommand: AsyncParsableCommand {
     @Flag(help: "Only print the sample jobs as JSON lines (e.g. into `avatar-worker validate`) and exit.")
     var printJobs = false
 
+    @Option(name: .customLong("write-samples"), help: ArgumentHelp(
+        "Only write the sample media (portrait.png, speech.wav) into this directory, for `submit --image/--audio`, and exit.",
+        valueName: "dir"))
+    var writeSamples: String?
+
+    @Flag(help: "Start broker, simulator, topics and a worker (with progress events) and keep them running until Ctrl-C, for your own `submit --wait`.")
+    var serve = false
+
     func validate() throws {
         if live, ProcessInfo.processInfo.environment["COMETAPI_KEY"]?.isEmpty ?? true {
             throw ValidationError("--live needs the API key in COMETAPI_KEY")
@@ -46,26 +54,20 @@ struct DemoCommand: AsyncParsableCommand {
             for sample in DemoJobs(prefix: "demo").samples { say(String(decoding: sample.bytes, as: UTF8.self)) }
             return
         }
-        let stack = try DemoStack()
-        let body = Task { try await demo(stack) }
-        let signalQueue = DispatchQueue(label: "demo.signals")
-        let sources = [SIGINT, SIGTERM].map { number in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: signalQueue)
-            source.setEventHandler {
-                StandardOutput.error("\ninterrupted: stopping everything the demo started…")
-                body.cancel()
-            }
-            source.resume()
-            return source
+        if let writeSamples {
+            try Self.write(samplesTo: URL(fileURLWithPath: writeSamples))
+            return
         }
-        let outcome = await body.result
-        sources.forEach { $0.cancel() }
+        let stack = try DemoStack()
+        let run = await InterruptSignal.run { [self] in try await serve ? serveUntilInterrupted(stack) : demo(stack) }
+        if run.signal != nil { StandardOutput.error("\ninterrupted: stopping everything the demo started…") }
+        let outcome = run.result
         say("■ stopping the worker, the \(live ? "API client" : "simulator") and the broker")
         await stack.shutdown()
         say("  logs kept in \(stack.directory.path)")
         switch outcome {
         case .success: say("✔ demo finished")
+        case .failure(is CancellationError) where serve: say("✔ stopped")
         case .failure(let error as DemoStack.Failure):
             StandardOutput.error("✘ demo failed: \(error)")
             throw ExitCode(1)
@@ -76,6 +78,48 @@ struct DemoCommand: AsyncParsableCommand {
     }
 
     private func demo(_ stack: DemoStack) async throws {
+        let (broker, worker) = try await start(stack, progressEvents: false)
+        let jobs = DemoJobs(prefix: "demo-\(String(UInt32.random(in: 0...UInt32.max), radix: 36))")
+        say("▶ submitting \(jobs.samples.count) jobs")
+        for sample in jobs.samples { say("  \(sample.jobID): \(sample.expectation)") }
+        let producer = try KafkaProducer(configuration: broker.producerConfiguration())
+        let started = ContinuousClock.now
+        for outcome in await producer.sendAll(jobs.samples.map { SubmitCommand.jobMessage($0.bytes, topic: "avatar.jobs") }) {
+            _ = try outcome.get()
+        }
+        await producer.close(timeout: .seconds(5))
+        say("▶ results as they arrive")
+        try await follow(jobs, broker: broker, started: started, worker: worker)
+        try await summarize(jobs, broker: broker, stack: stack)
+    }
+
+    /// `--serve`: the stack for the user's own jobs, until Ctrl-C (or the worker ends).
+    private func serveUntilInterrupted(_ stack: DemoStack) async throws {
+        let (broker, worker) = try await start(stack, progressEvents: true)
+        let samples = stack.directory.appendingPathComponent("samples")
+        try Self.write(samplesTo: samples)
+        say("▶ ready; in another terminal:")
+        say("  export AVATAR_WORKER_BROKERS=\(broker.bootstrapServers) AVATAR_WORKER_GROUP=avatar-demo")
+        say("  \(DemoStack.ownExecutable()) submit --image \(samples.path)/portrait.png --audio \(samples.path)/speech.wav \\")
+        say("      --prompt \"Smile and nod.\" --wait --download videos")
+        say("  Ctrl-C here stops everything")
+        while worker.exit == nil { try await Task.sleep(for: .milliseconds(500)) }
+        throw DemoStack.Failure(description: "the worker ended with \(worker.exit.map(String.init(describing:)) ?? "?"); "
+            + "its log ends with:\n\(worker.errorTail())")
+    }
+
+    /// Writes the sample media files into `directory` and names them.
+    private static func write(samplesTo directory: URL) throws {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        for (name, bytes) in DemoMedia.sampleFiles {
+            let url = directory.appendingPathComponent(name)
+            try Data(bytes).write(to: url, options: .atomic)
+            say(url.path)
+        }
+    }
+
+    /// Starts broker, API (simulator or real), topics and a worker; returns the broker and the worker.
+    private func start(_ stack: DemoStack, progressEvents: Bool) async throws -> (EmbeddedBroker, ChildProcess) {
         say("▶ starting the embedded Kafka broker (Tansu)")
         let broker = try await stack.startBroker()
         say("  broker at \(broker.bootstrapServers), pid \(broker.pid)")
@@ -93,23 +137,13 @@ struct DemoCommand: AsyncParsableCommand {
         try await stack.runToCompletion(
             "topics", ["topics", "create", "--brokers", broker.bootstrapServers, "--partitions", "\(partitions)"])
         say("▶ starting a worker: avatar-worker run")
-        let worker = try await stack.spawn("worker", workerArguments(broker: broker, apiBaseURL: apiBaseURL), environment: environment)
+        let arguments = workerArguments(broker: broker, apiBaseURL: apiBaseURL) + (progressEvents ? ["--progress-events"] : [])
+        let worker = try await stack.spawn("worker", arguments, environment: environment)
         let ready = try await worker.waitForOutputLine(within: .seconds(60), what: "its ready line") {
             $0.contains(#""event":"ready""#)
         }
         say("  worker ready, pid \(worker.pid): \(ready)")
-        let jobs = DemoJobs(prefix: "demo-\(String(UInt32.random(in: 0...UInt32.max), radix: 36))")
-        say("▶ submitting \(jobs.samples.count) jobs")
-        for sample in jobs.samples { say("  \(sample.jobID): \(sample.expectation)") }
-        let producer = try KafkaProducer(configuration: broker.producerConfiguration())
-        let started = ContinuousClock.now
-        for outcome in await producer.sendAll(jobs.samples.map { SubmitCommand.jobMessage($0.bytes, topic: "avatar.jobs") }) {
-            _ = try outcome.get()
-        }
-        await producer.close(timeout: .seconds(5))
-        say("▶ results as they arrive")
-        try await follow(jobs, broker: broker, started: started, worker: worker)
-        try await summarize(jobs, broker: broker, stack: stack)
+        return (broker, worker)
     }
 
     /// Prints result events until every sample has its terminal event; fails when the time runs out or the worker
@@ -149,7 +183,7 @@ struct DemoCommand: AsyncParsableCommand {
         let dlq = KafkaTopicTail(
             configuration: KafkaConfiguration(["bootstrap.servers": broker.bootstrapServers]), topic: "avatar.jobs.dlq")
         var lines: [String] = []
-        for try await record in dlq.records() { lines.append(DLQCommand.line(for: record, excerptLength: 60)) }
+        for try await record in dlq.records() { lines.append(DeadLetter(record: record).jsonLine(excerptLength: 60)) }
         say("▶ dead-letter queue: \(lines.count) message(s)")
         for line in lines { say("  \(line)") }
         if let stats = await stack.simulator?.stats() {

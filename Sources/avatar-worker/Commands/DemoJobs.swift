@@ -18,9 +18,9 @@ struct DemoJobs {
 
     /// Builds the samples; `prefix` keeps ids unique per run (the API refuses a repeated `external_task_id`).
     init(prefix: String) {
-        let portrait = Data(DemoMedia.png(width: 480, height: 600)).base64EncodedString()
+        let portrait = Data(DemoMedia.portrait).base64EncodedString()
         let thumbnail = Data(DemoMedia.png(width: 200, height: 200)).base64EncodedString()
-        let speech = Data(DemoMedia.wav(seconds: 3)).base64EncodedString()
+        let speech = Data(DemoMedia.speech).base64EncodedString()
         func job(_ number: Int, _ fields: [String: Any]) -> [UInt8] {
             var object = fields
             object["job_id"] = "\(prefix)-\(number)"

@@ -3,6 +3,15 @@ import Foundation
 /// Small real media for the demo, made in Swift without any external tool: a grayscale PNG portrait placeholder and
 /// a 16-bit PCM WAV tone. Both pass the worker's probes (and the simulator's) exactly like camera and TTS output.
 enum DemoMedia {
+    /// The portrait of the valid sample jobs (480×600).
+    static var portrait: [UInt8] { png(width: 480, height: 600) }
+
+    /// The speech of the valid sample jobs (3 s).
+    static var speech: [UInt8] { wav(seconds: 3) }
+
+    /// The files `demo --write-samples` writes for `submit --image/--audio` (the README's quick start names them).
+    static var sampleFiles: [(name: String, bytes: [UInt8])] { [("portrait.png", portrait), ("speech.wav", speech)] }
+
     /// A `width`×`height` 8-bit grayscale PNG: a light disc (the "head") on a vertical gradient. The pixel data is
     /// zlib-wrapped in stored (uncompressed) deflate blocks, which every PNG reader accepts.
     static func png(width: Int, height: Int) -> [UInt8] {

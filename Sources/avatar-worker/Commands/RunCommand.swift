@@ -59,13 +59,7 @@ struct RunCommand: AsyncParsableCommand {
     func flags() throws -> [String: String] {
         var flags: [String: String] = [:]
         if let configFile { flags[WorkerConfiguration.configFileOption] = configFile }
-        for property in kafkaProperties {
-            let parts = property.split(separator: "=", maxSplits: 1).map(String.init)
-            guard parts.count == 2, !parts[0].isEmpty else {
-                throw ValidationError("--kafka expects NAME=VALUE, got \(property)")
-            }
-            flags[WorkerConfiguration.kafkaPrefix + parts[0]] = parts[1]
-        }
+        flags.merge(try ClientConnectionOptions.kafkaFlags(kafkaProperties)) { _, new in new }
         var index = 0
         while index < workerOptions.count {
             let token = workerOptions[index]

@@ -81,19 +81,10 @@ struct SimulateCommand: AsyncParsableCommand {
         ), logger: logger)
         let bound = try await simulator.start()
         FileHandle.standardOutput.write(Data("listening on http://\(host):\(bound)\n".utf8))
-        let waiting = Task {
+        // Serves until SIGINT or SIGTERM cancels the wait.
+        _ = await InterruptSignal.run {
             while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }
         }
-        let signalQueue = DispatchQueue(label: "simulate.signals")
-        let sources = [SIGINT, SIGTERM].map { signalNumber in
-            signal(signalNumber, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: signalQueue)
-            source.setEventHandler { waiting.cancel() }
-            source.resume()
-            return source
-        }
-        await waiting.value
-        sources.forEach { $0.cancel() }
         await simulator.stop()
     }
 
