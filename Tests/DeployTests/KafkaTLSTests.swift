@@ -52,12 +52,12 @@ struct KafkaTLSTests {
                     .write(to: jobsFile, atomically: true, encoding: .utf8)
                 defer { try? FileManager.default.removeItem(at: jobsFile) }
                 let submitted = try await WorkerCommand.output(
-                    ["submit", "--brokers", broker.bootstrapServers, "--topic", topics.jobs] + broker.clientFlags()
+                    ["submit", "--brokers", broker.bootstrapServers, "--jobs-topic", topics.jobs] + broker.clientFlags()
                         + [jobsFile.path])
                 #expect(submitted.filter { $0.contains(#""status":"produced""#) }.count == ids.count, "\(submitted)")
 
                 let lines = try await WorkerCommand.output(
-                    ["results", "--brokers", broker.bootstrapServers, "--topic", topics.results, "--from-beginning",
+                    ["results", "--brokers", broker.bootstrapServers, "--results-topic", topics.results, "--from-beginning",
                      "--follow", "--max-events", "\(ids.count)"] + broker.clientFlags(),
                     timeout: .seconds(90))
                 let events = try lines.map { try ContractCoding.decodeEvent(Array($0.utf8)) }
