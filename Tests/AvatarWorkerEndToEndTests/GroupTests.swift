@@ -15,7 +15,9 @@ extension EndToEnd {
                 let jobs = EndToEndJobs.mix(prefix: UniqueName.make("pair"), count: 80)
                 let collector = await stack.resultCollector()
                 let victim = try await stack.startWorker(reconcilingWorker)
-                let survivor = try await stack.startWorker(reconcilingWorker)
+                // The victim is SIGKILLed, so no prior owner can report a create in flight: the survivor need not wait
+                // the default grace before it judges the victim's `submitting` records.
+                let survivor = try await stack.startWorker(reconcilingWorker + afterKill)
                 try await stack.produce(jobs)
                 try await waitUntil("a third of the tasks created", within: .seconds(60)) {
                     stack.simulator.stats().createsTotal >= 20

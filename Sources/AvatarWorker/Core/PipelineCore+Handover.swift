@@ -164,6 +164,12 @@ extension PipelineCore {
     private mutating func finishHandover(_ partition: Int32, _ step: inout Step) {
         guard let owned = owned[partition] else { return }
         dropPartition(partition, lost: false, &step)
+        handedOver(partition, owned, &step)
+    }
+
+    /// Lets the group move on when it asked for the partition (a revocation); after a shutdown's hand-over, keeps the
+    /// partition as `handedOver` (owning nothing) until the group revokes it.
+    private mutating func handedOver(_ partition: Int32, _ owned: OwnedPartition, _ step: inout Step) {
         if revocationsRequested.remove(partition) != nil {
             step.commands.append(.finishRevocation([partition]))
         } else {
@@ -180,13 +186,7 @@ extension PipelineCore {
             "partition": "\(partition)",
         ])
         dropPartition(partition, lost: true, &step)
-        if revocationsRequested.remove(partition) != nil {
-            step.commands.append(.finishRevocation([partition]))
-        } else {
-            var handedOver = OwnedPartition(epoch: owned.epoch, kafkaEpoch: owned.kafkaEpoch, restoreStartedAt: step.now)
-            handedOver.phase = .handedOver
-            self.owned[partition] = handedOver
-        }
+        handedOver(partition, owned, &step)
     }
 
     /// Forgets everything about the partition. When `lost`, first does what helps its next owner and cannot hurt

@@ -85,6 +85,9 @@ extension PipelineCore {
                 afterRunningFor: poll.submittedAt.duration(to: step.now), using: &random)
         case .failedTransiently(let retryAfter):
             poll.consecutiveErrors += 1
+            step.log(.warning, "task query failed; polling again", job.logMetadata([
+                "consecutive_errors": "\(poll.consecutiveErrors)",
+            ]))
             delay = options.pollPolicy.delayAfterError(
                 consecutiveErrors: poll.consecutiveErrors, retryAfter: retryAfter, using: &random)
         }
