@@ -148,7 +148,7 @@ extension PipelineDriver {
             return .created(taskID: created.taskID)
         } catch {
             metrics.apiError(error)
-            return .failed(Self.createFailure(error), api: Self.details(of: error))
+            return .failed(Self.createFailure(error, now: clock.now.date), api: Self.details(of: error))
         }
     }
 
@@ -168,7 +168,7 @@ extension PipelineDriver {
     private func query(taskID: String) async -> PipelineCore.PollAnswer {
         do {
             let task = try await client.queryAvatarTask(taskID: taskID)
-            let report = Self.report(for: task)
+            let report = Self.report(for: task, now: clock.now.date)
             if report == .running { failpoints.reached(.whilePolling) }
             return PipelineCore.PollAnswer(report: report, processing: task.status == .processing)
         } catch {
@@ -191,8 +191,8 @@ extension PipelineDriver {
     }
 
     /// The lifecycle's view of a create error.
-    static func createFailure(_ error: CometAPIError) -> JobLifecycle.CreateFailure {
-        let retryAfter = error.retryAfter?.delay(from: Date())
+    static func createFailure(_ error: CometAPIError, now: Date) -> JobLifecycle.CreateFailure {
+        let retryAfter = error.retryAfter?.delay(from: now)
         switch error.kind {
         case .permanent:
             return .permanent(TaskFailure(code: "api.permanent", message: error.description))
@@ -214,7 +214,7 @@ extension PipelineDriver {
     }
 
     /// The lifecycle's view of a queried task.
-    static func report(for task: AvatarTask) -> JobLifecycle.PollReport {
+    static func report(for task: AvatarTask, now: Date) -> JobLifecycle.PollReport {
         switch task.status {
         case .submitted, .processing:
             return .running
@@ -231,7 +231,7 @@ extension PipelineDriver {
             let usage = AvatarResultEvent.Usage(
                 unitDeduction: task.finalUnitDeduction, balanceQuota: task.finalBalanceDeduction?.quota,
                 balanceListPrice: task.finalBalanceDeduction?.listPrice, videoSeconds: task.videos.first?.durationSeconds)
-            return .succeeded(PollSuccess(videos: videos, usage: usage, completedAt: task.updatedAt ?? Date()))
+            return .succeeded(PollSuccess(videos: videos, usage: usage, completedAt: task.updatedAt ?? now))
         }
     }
 }
