@@ -60,9 +60,14 @@ struct WorkerClients: Sendable {
         } catch {
             throw WorkerStartupError.apiClient(error.description)
         }
+        // The restore must never see an aborted transaction's tombstone (exactly-once mode writes tombstones in
+        // transactions): a job forgotten that way would be created again. librdkafka's default is read_committed
+        // already; a `--kafka isolation.level=…` meant for other readers must not change it here.
+        var readerConfiguration = base.merging(overrides)
+        readerConfiguration.readCommitted = true
         return WorkerClients(
             consumer: consumer, ledgerProducer: ledgerProducer, resultProducer: resultProducer, api: api,
-            readerConfiguration: base.merging(overrides), jobsPartitions: jobsPartitions)
+            readerConfiguration: readerConfiguration, jobsPartitions: jobsPartitions)
     }
 
     /// Checks that the four topics exist and that the tasks topic matches the jobs topic; returns the partition count.
@@ -86,8 +91,8 @@ struct WorkerClients: Sendable {
         return configuration.jobsPartitions ?? jobs
     }
 
-    /// Leaves the group (the last revocation stores final offsets and the close commits them), flushes the
-    /// producers and closes the API client.
+    /// Leaves the group (shutdown has handed every partition over and committed already, so the last revocation
+    /// finds nothing left to do), flushes the producers and closes the API client.
     func close(logger: Logger) async {
         await consumer.close()
         await resultProducer.close(timeout: .seconds(10))

@@ -27,10 +27,10 @@ struct ExploreCommand: AsyncParsableCommand {
     @Option(help: "Run this one seed and print its scenario, outcome and, on a violation, the job's trace.")
     var seed: UInt64?
 
-    @Option(help: "Jobs per seed (default: the seed picks 150-300).")
+    @Option(help: "Jobs per seed (default: the seed picks 120-250).")
     var jobs: Int?
 
-    @Option(help: "Threads to run seeds on (default: every core).")
+    @Option(help: "Lanes to run seeds on in parallel (default: every core).")
     var parallelism = ProcessInfo.processInfo.activeProcessorCount
 
     @Flag(help: "Print a digest of each seed's run (two runs of one seed must print the same).")
