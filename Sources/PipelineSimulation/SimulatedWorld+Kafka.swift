@@ -50,14 +50,7 @@ extension SimulatedWorld {
             let log = tasksLog[Int(partition)]
             for offset in Int(from ?? 0)..<log.count {
                 let entry = log[offset]
-                let record: TaskLedgerRecord<AvatarTaskRecord>
-                switch entry.record?.state {
-                case .submitting?: record = .submitting(entry.record!)
-                case .submitted?: record = .submitted(entry.record!)
-                case .published?: record = .published(entry.record!)
-                case nil: record = .tombstone
-                }
-                index.apply(offset: Int64(offset), jobID: entry.jobID, record: record)
+                index.apply(offset: Int64(offset), jobID: entry.jobID, record: TaskLedgerRecord(entry.record))
             }
             result = .read(index, committedOffset: committed[Int(partition)])
         }

@@ -72,14 +72,7 @@ struct CoreHarness {
     static func index(_ records: [(String, AvatarTaskRecord?)], from offset: Int64 = 0) -> TaskLedgerIndex<AvatarTaskRecord> {
         var index = TaskLedgerIndex<AvatarTaskRecord>()
         for (position, (jobID, record)) in records.enumerated() {
-            let entry: TaskLedgerRecord<AvatarTaskRecord>
-            switch record?.state {
-            case .submitting?: entry = .submitting(record!)
-            case .submitted?: entry = .submitted(record!)
-            case .published?: entry = .published(record!)
-            case nil: entry = .tombstone
-            }
-            index.apply(offset: offset + Int64(position), jobID: jobID, record: entry)
+            index.apply(offset: offset + Int64(position), jobID: jobID, record: TaskLedgerRecord(record))
         }
         return index
     }

@@ -43,17 +43,9 @@ extension PipelineDriver {
             _ = try await reader.read(topic: configuration.tasksTopic, partition: partition, from: from ?? KafkaOffset.beginning) { batch in
                 for message in batch {
                     guard let jobID = message.keyText else { continue }
-                    guard let value = message.value else {
-                        index.apply(offset: message.offset, jobID: jobID, record: .tombstone)
-                        continue
-                    }
                     do {
-                        let record = try AvatarTaskRecord.decode(value)
-                        switch record.state {
-                        case .submitting: index.apply(offset: message.offset, jobID: jobID, record: .submitting(record))
-                        case .submitted: index.apply(offset: message.offset, jobID: jobID, record: .submitted(record))
-                        case .published: index.apply(offset: message.offset, jobID: jobID, record: .published(record))
-                        }
+                        let record = try message.value.map(AvatarTaskRecord.decode)
+                        index.apply(offset: message.offset, jobID: jobID, record: TaskLedgerRecord(record))
                     } catch {
                         logger.warning("unreadable ledger record skipped", metadata: [
                             "partition": "\(partition)", "offset": "\(message.offset)", "error": "\(error)",

@@ -1,3 +1,5 @@
+import AvatarJobs
+
 /// One value of the task ledger (`avatar.tasks`, key `job_id`), as far as restoring needs to know.
 ///
 /// The job contract module owns the record's fields (`AvatarTaskRecord`); they ride along as `Payload`, so the
@@ -24,4 +26,19 @@ public enum TaskLedgerState: String, Sendable, Hashable {
     case submitted
     /// A `published` record: the result is out; only the tombstone is missing.
     case published
+}
+
+extension TaskLedgerRecord where Payload == AvatarTaskRecord {
+    /// The ledger value of a decoded record (its state picks the case), or of a tombstone (`nil`).
+    public init(_ record: AvatarTaskRecord?) {
+        guard let record else {
+            self = .tombstone
+            return
+        }
+        switch record.state {
+        case .submitting: self = .submitting(record)
+        case .submitted: self = .submitted(record)
+        case .published: self = .published(record)
+        }
+    }
 }
