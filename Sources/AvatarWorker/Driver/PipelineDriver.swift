@@ -62,8 +62,8 @@ final class PipelineDriver<C: Clock>: Sendable where C.Instant == WallClock.Inst
     let metrics: WorkerMetrics
     let logger: Logger
     let state: Mutex<State>
-    let work: AsyncStream<Work>
-    let workContinuation: AsyncStream<Work>.Continuation
+    let work: AsyncStream<PipelineCore.Command>
+    let workContinuation: AsyncStream<PipelineCore.Command>.Continuation
     let timerWake = WakeSignal()
 
     init(
@@ -82,12 +82,7 @@ final class PipelineDriver<C: Clock>: Sendable where C.Instant == WallClock.Inst
         self.metrics = metrics
         self.logger = logger
         self.state = Mutex(State(core: core))
-        (work, workContinuation) = AsyncStream.makeStream(of: Work.self)
-    }
-
-    /// One I/O command, with what its answer needs.
-    enum Work: Sendable {
-        case command(PipelineCore.Command)
+        (work, workContinuation) = AsyncStream.makeStream(of: PipelineCore.Command.self)
     }
 
     // MARK: Events in
@@ -172,7 +167,7 @@ final class PipelineDriver<C: Clock>: Sendable where C.Instant == WallClock.Inst
         case .observe(let observation):
             metrics.record(observation, fleetCap: configuration.fleetInFlightCap)
         case .readLedger, .writeLedger, .create, .reconcile, .query, .publish, .commit, .transaction:
-            workContinuation.yield(.command(command))
+            workContinuation.yield(command)
         }
     }
 
@@ -194,8 +189,7 @@ final class PipelineDriver<C: Clock>: Sendable where C.Instant == WallClock.Inst
     func run() async {
         await withDiscardingTaskGroup { group in
             group.addTask { await self.runTimers() }
-            for await item in work {
-                guard case .command(let command) = item else { continue }
+            for await command in work {
                 group.addTask { await self.perform(command) }
             }
             state.withLock { $0.stopped = true }
