@@ -129,7 +129,7 @@ struct WorkerMetricsTests {
             .createFinished(failure: nil, businessCode: nil, seconds: 0.3),
             .createFinished(failure: .throttled, businessCode: 1303, seconds: 0.1),
             .pollFinished(seconds: 0.2),
-            .taskEnded(mode: "pro", outcome: "deadline", seconds: 90, polls: 4),
+            .taskEnded(mode: .pro, outcome: .deadlineExceeded, seconds: 90, polls: 4),
             .resultAcked(type: "failed", errorCode: "deadline.exceeded", secondsSinceConsumed: 95),
             .resultAcked(type: "failed", errorCode: "image.too_small", secondsSinceConsumed: nil),
             .partitionCapacity(partition: 2, inFlight: 3, limit: 4, share: 5),

@@ -110,8 +110,8 @@ extension PipelineCore {
         case createFinished(failure: CometAPIError.Kind?, businessCode: Int?, seconds: Double)
         /// A poll answered after this long.
         case pollFinished(seconds: Double)
-        /// A task ended (`succeeded`, `failed`, `deadline`) after running this long, in `mode`, polled `polls` times.
-        case taskEnded(mode: String, outcome: String, seconds: Double, polls: Int)
+        /// A task ended (succeeded, failed, deadline exceeded) after running this long, in `mode`, polled `polls` times.
+        case taskEnded(mode: PollMode, outcome: TaskOutcome, seconds: Double, polls: Int)
         /// A job's terminal result was decided (its slot is free from now on; the publication follows).
         case resultDecided(jobID: String, type: String)
         /// A terminal result (with its error code when it failed) was acknowledged this long after its job was

@@ -68,13 +68,13 @@ extension PipelineCore {
     /// Reports a task's end for metrics (only for jobs that had a task).
     private func observeEnd(of job: PipelineJob, outcome: JobLifecycle.Outcome, _ step: inout Step) {
         guard job.lifecycle.taskID != nil, let submittedAt = job.record.submittedAt else { return }
-        let ended: String
+        let ended: TaskOutcome
         switch outcome {
-        case .succeeded: ended = "succeeded"
-        case .failed(let failure, _): ended = failure.code == TaskFailure.deadlineExceededCode ? "deadline" : "failed"
+        case .succeeded: ended = .succeeded
+        case .failed(let failure, _): ended = failure.code == TaskFailure.deadlineExceededCode ? .deadlineExceeded : .failed
         }
         step.observe(.taskEnded(
-            mode: job.record.mode.rawValue, outcome: ended,
+            mode: PollMode(rawValue: job.record.mode.rawValue) ?? .std, outcome: ended,
             seconds: WallClock.Instant(submittedAt).duration(to: step.now).inSeconds, polls: job.polls))
     }
 

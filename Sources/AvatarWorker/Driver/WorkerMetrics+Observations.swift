@@ -18,12 +18,7 @@ extension WorkerMetrics {
         case .pollFinished(let seconds):
             pollFinished(duration: .seconds(seconds))
         case .taskEnded(let mode, let outcome, let seconds, let polls):
-            let ended: TaskOutcome = switch outcome {
-            case "succeeded": .succeeded
-            case "deadline": .deadlineExceeded
-            default: .failed
-            }
-            taskEnded(mode: PollMode(rawValue: mode) ?? .std, outcome: ended, duration: .seconds(seconds), polls: polls)
+            taskEnded(mode: mode, outcome: outcome, duration: .seconds(seconds), polls: polls)
         case .resultAcked(let type, let errorCode, let seconds):
             let succeeded = type == "succeeded"
             if let seconds {
