@@ -116,7 +116,7 @@ extension PipelineCore {
         case resultDecided(jobID: String, type: String)
         /// A terminal result (with its error code when it failed) was acknowledged this long after its job was
         /// consumed; `nil` where the core keeps no consumption instant (a job restored from the ledger, a rejection).
-        case resultAcked(type: String, errorCode: String?, secondsSinceConsumed: Double?)
+        case resultAcked(type: AvatarResultEvent.EventType, errorCode: String?, secondsSinceConsumed: Double?)
         /// A partition's in-flight tasks, its current limit and its share of the fleet cap.
         case partitionCapacity(partition: Int32, inFlight: Int, limit: Int, share: Int)
         /// A partition was given up.

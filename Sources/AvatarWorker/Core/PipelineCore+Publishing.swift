@@ -110,13 +110,13 @@ extension PipelineCore {
             guard var job = job(ref) else { return }
             job.writeFailures = 0
             step.observe(.resultAcked(
-                type: type.rawValue, errorCode: event?.error?.code,
+                type: type, errorCode: event?.error?.code,
                 secondsSinceConsumed: job.receivedAt.map { $0.duration(to: step.now).inSeconds }))
             apply(job.lifecycle.handle(.resultPublished), to: &job, &step)
         case .direct(let offset, let resultType):
             if let resultType {
                 step.observe(.resultAcked(
-                    type: resultType.rawValue, errorCode: event?.error?.code, secondsSinceConsumed: nil))
+                    type: resultType, errorCode: event?.error?.code, secondsSinceConsumed: nil))
             }
             guard offsets.markDurable(offset: offset, partition: publication.partition, epoch: publication.epoch) != nil
             else { return }

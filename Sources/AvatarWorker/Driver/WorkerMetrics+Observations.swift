@@ -20,7 +20,7 @@ extension WorkerMetrics {
         case .taskEnded(let mode, let outcome, let seconds, let polls):
             taskEnded(mode: mode, outcome: outcome, duration: .seconds(seconds), polls: polls)
         case .resultAcked(let type, let errorCode, let seconds):
-            let succeeded = type == "succeeded"
+            let succeeded = type == .succeeded
             if let seconds {
                 resultAcked(succeeded: succeeded, errorCode: errorCode, sinceConsumed: .seconds(seconds))
             } else {
