@@ -10,6 +10,7 @@ extension SimulatedWorld {
         case .ledger(let partition, let jobID, let record):
             let offset = Int64(tasksLog[Int(partition)].count)
             tasksLog[Int(partition)].append(LedgerEntry(jobID: jobID, record: record))
+            ledgerLive[Int(partition)].apply(LedgerMark(offset: offset, jobID: jobID, record: record))
             note(jobID, "ledger[\(partition)]@\(offset) ← \(record?.state.rawValue ?? "tombstone") by \(landing.writer)")
             guard let index = jobIndexByID[jobID] else { return }
             switch record?.state {
@@ -48,13 +49,50 @@ extension SimulatedWorld {
         } else {
             var index = TaskLedgerIndex<AvatarTaskRecord>()
             let log = tasksLog[Int(partition)]
-            for offset in Int(from ?? 0)..<log.count {
+            // A restore (`from` nil) starts at the group's checkpoint, as the driver's does.
+            let start = from ?? checkpoints[Int(partition)] ?? 0
+            for offset in Int(start)..<log.count {
                 let entry = log[offset]
                 index.apply(offset: Int64(offset), jobID: entry.jobID, record: TaskLedgerRecord(entry.record))
             }
-            result = .read(index, committedOffset: committed[Int(partition)])
+            result = .read(index, committedOffset: committed[Int(partition)], from: start, end: max(start, Int64(log.count)))
         }
         schedule(.feed(slot: slot, incarnation: incarnation, .ledgerRead(id: id, result)), at: kafkaTime(0.001))
+    }
+
+    func ledgerScanArrives(_ slot: Int, _ incarnation: Int, _ id: UInt64, _ partition: Int32, _ from: Int64) {
+        let result: PipelineCore.LedgerScanResult
+        if faultsOn && chance(scenario.readFailure) {
+            faults.count("ledger scan failed")
+            result = .failed(reason: "simulated scan failure")
+        } else {
+            let log = tasksLog[Int(partition)]
+            let marks = (Int(from)..<max(Int(from), log.count)).map { offset in
+                LedgerMark(offset: Int64(offset), jobID: log[offset].jobID, record: log[offset].record)
+            }
+            result = .scanned(marks, end: max(from, Int64(log.count)))
+        }
+        schedule(.feed(slot: slot, incarnation: incarnation, .ledgerScanned(id: id, result)), at: kafkaTime(0.001))
+    }
+
+    /// A checkpoint commit reaches the coordinator. Like Kafka's, it takes a commit from any member of the group,
+    /// owner of the partition or not (a process that lost it may still be a member): the checkpoint must be safe
+    /// whoever sends it and however late.
+    func checkpointArrives(_ slot: Int, _ incarnation: Int, _ id: UInt64, _ partition: Int32, _ offset: Int64) {
+        let writer = "w\(slot).\(incarnation)"
+        let fenced = coordinator.members[writer] == nil
+        let fails = fenced || (faultsOn && chance(scenario.commitFailure))
+        if !fails {
+            note(partition: partition, "checkpoint \(offset) by \(writer)")
+            checks.checkpointApplied(
+                partition: partition, offset: offset, lowestLive: ledgerLive[Int(partition)].checkpoint, world: self,
+                writer: writer)
+            checkpoints[Int(partition)] = offset
+        } else if !fenced {
+            faults.count("checkpoint commit failed")
+        }
+        schedule(.feed(slot: slot, incarnation: incarnation, .checkpointCommitted(id: id, succeeded: !fails)),
+                 at: kafkaTime(0.001))
     }
 
     // MARK: Commits

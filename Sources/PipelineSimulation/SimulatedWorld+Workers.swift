@@ -36,6 +36,7 @@ extension SimulatedWorld {
             accountProbeInterval: .seconds(20),
             handoverDeadline: .seconds(30),
             priorOwnerGrace: .seconds(scenario.requestTimeout + 10),
+            checkpointInterval: .seconds(scenario.checkpointInterval),
             progressEvents: scenario.progressEvents,
             seed: scenario.seed &+ UInt64(worker.slot) &* 1_000_003 &+ UInt64(worker.incarnation))
         options.plantedBug = scenario.plantedBug
@@ -57,6 +58,12 @@ extension SimulatedWorld {
         guard faultsOn else { return }
         if let slot = pickRunning() { crash(slot) }
         if let every = scenario.crashEvery { after(uniform(0.3...1.7) * every, .crashSomeone) }
+    }
+
+    /// Kills `slot` if it still runs as `incarnation`.
+    func crashWorker(_ slot: Int, _ incarnation: Int) {
+        guard workers[slot].running, workers[slot].incarnation == incarnation else { return }
+        crash(slot)
     }
 
     func crash(_ slot: Int) {
@@ -168,6 +175,20 @@ extension SimulatedWorld {
             let latency = 0.005 + Double(tasksLog[Int(partition)].count) * 0.000_01
             schedule(.ledgerReadArrives(slot: slot, incarnation: incarnation, id: id, partition: partition, from: from),
                      at: kafkaTime(latency))
+        case .scanLedger(let id, let partition, let from):
+            let latency = 0.002 + Double(tasksLog[Int(partition)].count - Int(from)) * 0.000_01
+            schedule(.ledgerScanArrives(slot: slot, incarnation: incarnation, id: id, partition: partition, from: from),
+                     at: kafkaTime(latency))
+        case .commitCheckpoint(let id, let partition, let offset):
+            note(partition: partition, "\(name) commits checkpoint \(offset)")
+            let arrival = kafkaTime(uniform(0.002...0.02))
+            schedule(.checkpointArrives(slot: slot, incarnation: incarnation, id: id, partition: partition, offset: offset),
+                     at: arrival)
+            if faultsOn, chance(scenario.checkpointCrash) {
+                // Killed while the checkpoint is on its way: before it lands or just after.
+                faults.count("SIGKILL during a checkpoint commit")
+                schedule(.crashWorker(slot: slot, incarnation: incarnation), at: arrival + uniform(-0.002...0.002))
+            }
         case .writeLedger(let id, let ledgerWrite):
             note(ledgerWrite.jobID, "\(name) writes ledger \(ledgerWrite.record?.state.rawValue ?? "tombstone")")
             write(id: id, slot: slot,

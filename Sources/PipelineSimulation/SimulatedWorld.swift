@@ -26,6 +26,9 @@ final class SimulatedWorld {
     var resultsLog: [ResultEntry] = []
     var deadLetters = 0
     var committed: [Int64?]
+    /// Each ledger partition's restore checkpoint as the group holds it, and the fold of every record landed in it.
+    var checkpoints: [Int64?]
+    var ledgerLive: [LedgerLiveOffsets]
     var coordinator = Coordinator()
     var kafkaEpochCounter: UInt64 = 0
     var landingClock: [String: Double] = [:]
@@ -77,6 +80,8 @@ final class SimulatedWorld {
         jobsLog = Array(repeating: [], count: scenario.partitions)
         tasksLog = Array(repeating: [], count: scenario.partitions)
         committed = Array(repeating: nil, count: scenario.partitions)
+        checkpoints = Array(repeating: nil, count: scenario.partitions)
+        ledgerLive = Array(repeating: LedgerLiveOffsets(startingAt: 0), count: scenario.partitions)
         checks = SimulationChecks(partitions: scenario.partitions)
         makeJobs()
     }
@@ -153,7 +158,12 @@ final class SimulatedWorld {
         case .apiReconcile(let slot, let incarnation, let id, let externalID): apiReconcile(slot, incarnation, id, externalID)
         case .ledgerReadArrives(let slot, let incarnation, let id, let partition, let from):
             ledgerReadArrives(slot, incarnation, id, partition, from)
+        case .ledgerScanArrives(let slot, let incarnation, let id, let partition, let from):
+            ledgerScanArrives(slot, incarnation, id, partition, from)
+        case .checkpointArrives(let slot, let incarnation, let id, let partition, let offset):
+            checkpointArrives(slot, incarnation, id, partition, offset)
         case .crashSomeone: crashSomeone()
+        case .crashWorker(let slot, let incarnation): crashWorker(slot, incarnation)
         case .sigtermSomeone: sigtermSomeone()
         case .startWorker(let slot): startWorker(slot)
         case .joinGroup(let slot, let incarnation): joinGroup(slot, incarnation)
@@ -240,6 +250,7 @@ final class SimulatedWorld {
         }
         mix("tasks \(taskCounter) dead \(deadLetters)")
         for offset in committed { mix("c\(offset ?? -1)") }
+        for offset in checkpoints { mix("k\(offset ?? -1)") }
         for log in tasksLog { mix("l\(log.count)") }
         return hash
     }
@@ -258,7 +269,10 @@ enum WorldEvent {
     case apiQuery(slot: Int, incarnation: Int, id: UInt64, taskID: String)
     case apiReconcile(slot: Int, incarnation: Int, id: UInt64, externalTaskID: String)
     case ledgerReadArrives(slot: Int, incarnation: Int, id: UInt64, partition: Int32, from: Int64?)
+    case ledgerScanArrives(slot: Int, incarnation: Int, id: UInt64, partition: Int32, from: Int64)
+    case checkpointArrives(slot: Int, incarnation: Int, id: UInt64, partition: Int32, offset: Int64)
     case crashSomeone
+    case crashWorker(slot: Int, incarnation: Int)
     case sigtermSomeone
     case startWorker(Int)
     case joinGroup(slot: Int, incarnation: Int)

@@ -40,6 +40,15 @@ struct SimulationChecks {
                 "a tombstone landed while partition \(job.partition) was committed to \(committed ?? 0), not past the job's offset \(job.offset)")
     }
 
+    /// A restore checkpoint `offset` was committed for ledger partition `partition` whose live records start at
+    /// `lowestLive` (the partition's end when none is live): a restore from it must see every live record.
+    mutating func checkpointApplied(partition: Int32, offset: Int64, lowestLive: Int64, world: SimulatedWorld, writer: String) {
+        guard offset > lowestLive else { return }
+        let jobID = world.tasksLog[Int(partition)][Int(lowestLive)].jobID
+        violate(.checkpointPastLiveRecord, job: world.jobIndexByID[jobID] != nil ? jobID : nil,
+                "\(writer) committed ledger partition \(partition)'s restore checkpoint \(offset), past the live record of \(jobID) at \(lowestLive)")
+    }
+
     /// A task of `job` was created: at most once per job, and neither the job's partition nor the fleet may then hold
     /// more running tasks (of jobs not ended) than its share of the cap.
     mutating func taskCreated(job: SimulatedJob, world: SimulatedWorld) {
@@ -117,6 +126,7 @@ public struct SimulationViolation: Sendable, CustomStringConvertible {
         case unexplainedDuplicate = "a duplicate result only from a worker that died or lost its partition"
         case runaway = "the run settles (no livelock)"
         case ledgerNotClean = "every ended job's ledger record is tombstoned"
+        case checkpointPastLiveRecord = "no restore checkpoint passes a live ledger record"
     }
 
     public let invariant: Invariant

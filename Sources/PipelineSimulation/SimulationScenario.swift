@@ -64,6 +64,10 @@ public struct SimulationScenario: Sendable, CustomStringConvertible {
     public var publishFailure: Double
     public var commitFailure: Double
     public var readFailure: Double
+    /// Seconds between scans of each owned ledger partition for its restore checkpoint.
+    public var checkpointInterval: Double
+    /// Probability that a worker is killed (SIGKILL) while a checkpoint commit it sent is in flight.
+    public var checkpointCrash: Double
     /// A deliberate mistake in the core (the harness's teeth), or nil.
     package var plantedBug: PipelineCore.PlantedBug?
 
@@ -131,6 +135,8 @@ public struct SimulationScenario: Sendable, CustomStringConvertible {
             publishFailure: chance(0.3) ? pick(0...0.05) : 0,
             commitFailure: chance(0.3) ? pick(0...0.1) : 0,
             readFailure: chance(0.2) ? pick(0...0.2) : 0,
+            checkpointInterval: pick(0.5...15),
+            checkpointCrash: chance(0.3) ? pick(0...0.1) : 0,
             plantedBug: plantedBug.flatMap(PipelineCore.PlantedBug.init(rawValue:)))
     }
 

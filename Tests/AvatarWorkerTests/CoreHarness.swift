@@ -66,7 +66,8 @@ struct CoreHarness {
     ) -> [PipelineCore.Command] {
         handle(.assigned([PipelineCore.AssignedPartition(partition: partition, kafkaEpoch: kafkaEpoch)]))
         guard let read = readLedgers.last else { return last }
-        return handle(.ledgerRead(id: read.id, .read(Self.index(records), committedOffset: committed)))
+        return handle(.ledgerRead(id: read.id, .read(
+            Self.index(records), committedOffset: committed, from: 0, end: Int64(records.count))))
     }
 
     static func index(_ records: [(String, AvatarTaskRecord?)], from offset: Int64 = 0) -> TaskLedgerIndex<AvatarTaskRecord> {
@@ -178,6 +179,16 @@ struct CoreHarness {
 
     var readLedgers: [(id: UInt64, partition: Int32, from: Int64?)] {
         last.compactMap { if case .readLedger(let id, let partition, let from) = $0 { (id, partition, from) } else { nil } }
+    }
+
+    var scans: [(id: UInt64, partition: Int32, from: Int64)] {
+        last.compactMap { if case .scanLedger(let id, let partition, let from) = $0 { (id, partition, from) } else { nil } }
+    }
+
+    var checkpointCommits: [(id: UInt64, partition: Int32, offset: Int64)] {
+        last.compactMap {
+            if case .commitCheckpoint(let id, let partition, let offset) = $0 { (id, partition, offset) } else { nil }
+        }
     }
 
     var creates: [(id: UInt64, call: PipelineCore.CreateCall)] {

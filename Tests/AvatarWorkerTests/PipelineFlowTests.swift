@@ -54,4 +54,36 @@ struct PipelineFlowTests {
             }
         }
     }
+
+    @Test("the group keeps a restore checkpoint: the next owner's restore reads only what was written after it")
+    func restoreStartsAtTheCheckpoint() async throws {
+        try await withEmbeddedBroker { broker in
+            try await withSimulator(SimulatorConfiguration(taskSeconds: 0.2...0.3, mediaChecks: .sizeOnly)) { simulator in
+                let topics = try await WorkerTopics.create(on: broker)
+                var configuration = try testWorkerConfiguration(broker: broker, simulator: simulator, topics: topics)
+                configuration.restoreCheckpointInterval = .milliseconds(200)
+                let admin = try KafkaAdmin(configuration: KafkaConfiguration(["bootstrap.servers": broker.bootstrapServers]))
+                let reader = try KafkaPartitionReader(configuration: KafkaConfiguration(["bootstrap.servers": broker.bootstrapServers]))
+                try await withWorker(configuration) { _ in
+                    try await produceJobs((1...3).map { ("cp-\($0)", sampleJob("cp-\($0)")) }, to: topics.jobs, broker: broker)
+                    _ = try await waitForRecords(3, topic: topics.results, broker: broker)
+                    // Each job leaves submitting, submitted and its tombstone: nothing live below the end.
+                    try await waitUntil("the checkpoint reaches the ledger's end", within: .seconds(30)) {
+                        let end = try await reader.queryWatermarks(topic: topics.tasks, partition: 0).high
+                        let checkpoint = try await admin.committedOffsets(
+                            group: configuration.group, topic: topics.tasks, partitions: [0])[0]
+                        return end == 9 && checkpoint == 9
+                    }
+                }
+                try await withWorker(configuration) { worker in
+                    try await produceJobs([("cp-4", sampleJob("cp-4"))], to: topics.jobs, broker: broker)
+                    _ = try await waitForRecords(4, topic: topics.results, broker: broker)
+                    let metrics = PrometheusSamples(worker.service.metrics.render())
+                    #expect(metrics.sum("avatar_worker_ledger_restore_records_total") == 0,
+                            "the restore started at the checkpoint, past the nine dead records")
+                    #expect(simulator.stats().createsTotal == 4, "no job was created again")
+                }
+            }
+        }
+    }
 }

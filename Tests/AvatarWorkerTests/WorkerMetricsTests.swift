@@ -13,7 +13,7 @@ struct WorkerMetricsTests {
     /// The partition-labelled metrics: they appear once a partition is owned.
     static let perPartition: Set<String> = [
         WorkerMetricDefinition.partitionInFlight.name, WorkerMetricDefinition.partitionShare.name,
-        WorkerMetricDefinition.consumerLag.name,
+        WorkerMetricDefinition.consumerLag.name, WorkerMetricDefinition.checkpointLag.name,
     ]
 
     @Test("A fresh worker's scrape has every metric with HELP and TYPE, bounded series at zero, the gate open")
@@ -51,7 +51,7 @@ struct WorkerMetricsTests {
         metrics.taskEnded(mode: .pro, outcome: .succeeded, duration: .seconds(90), polls: 7)
         metrics.resultAcked(succeeded: false, errorCode: "task.failed", sinceConsumed: .seconds(100))
         metrics.resultAcked(succeeded: false, errorCode: "made.up", sinceConsumed: .seconds(1))
-        metrics.restoreFinished(duration: .milliseconds(250), records: 40)
+        metrics.restoreFinished(duration: .milliseconds(250), offsets: 40)
         metrics.accountGate(open: false)
         metrics.callbackHint(used: true)
         metrics.publishFailed()
@@ -133,7 +133,8 @@ struct WorkerMetricsTests {
             .resultAcked(type: .failed, errorCode: "deadline.exceeded", secondsSinceConsumed: 95),
             .resultAcked(type: .failed, errorCode: "image.too_small", secondsSinceConsumed: nil),
             .partitionCapacity(partition: 2, inFlight: 3, limit: 4, share: 5),
-            .restoreFinished(partition: 2, seconds: 1.5, liveRecords: 7),
+            .restoreFinished(partition: 2, seconds: 1.5, liveRecords: 3, from: 10, end: 17),
+            .checkpointCommitted(partition: 2, offset: 15, end: 17),
             .publishFailed, .ledgerWriteFailed, .accountGate(open: false),
             .callbackHint(used: true), .resultDecided(jobID: "j", type: "failed"),
         ]
@@ -154,7 +155,8 @@ struct WorkerMetricsTests {
         #expect(samples.sum("avatar_worker_partition_tasks_in_flight", where: ["partition": "2"]) == 3)
         #expect(samples.sum("avatar_worker_partition_in_flight_share", where: ["partition": "2"]) == 4)
         #expect(samples.sum("avatar_worker_fleet_in_flight_cap") == 20)
-        #expect(samples.sum("avatar_worker_ledger_restore_records_total") == 7)
+        #expect(samples.sum("avatar_worker_ledger_restore_records_total") == 7, "the offsets read, not the live records")
+        #expect(samples.sum("avatar_worker_ledger_checkpoint_lag", where: ["partition": "2"]) == 2)
         #expect(samples.sum("avatar_worker_publish_failures_total") == 1)
         #expect(samples.sum("avatar_worker_ledger_write_failures_total") == 1)
         #expect(samples.sum("avatar_worker_account_gate_open") == 0)
@@ -180,7 +182,7 @@ struct WorkerMetricsTests {
             "taskEnded(mode:outcome:duration:polls:)", "resultAcked(succeeded:errorCode:sinceConsumed:)",
             "partitionState(partition:inFlight:share:cap:)", "consumerLag(partition:lag:)", "partitionReleased(partition:)",
             "record(_:fleetCap:)", "tasksNearDeadline(count:)", "accountGate(open:)", "callbackHint(used:)",
-            "restoreFinished(duration:records:)", "publishFailed()", "ledgerWriteFailed()",
+            "restoreFinished(duration:offsets:)", "checkpointLag(partition:lag:)", "publishFailed()", "ledgerWriteFailed()",
         ]
         for method in methods { #expect(document.contains("`\(method)`"), "\(method) is not in the wiring doc") }
     }

@@ -46,6 +46,33 @@ struct TansuConsumerGroupTests {
         }
     }
 
+    @Test("a member commits offsets of a topic it does not consume (a changelog's checkpoint) and reads them back")
+    func commitsOutsideTheAssignment() async throws {
+        try await withEmbeddedBroker { broker in
+            let topic = UniqueName.make("consumed")
+            let changelog = UniqueName.make("changelog")
+            try await seed(broker, topic: topic, partitions: 1, count: 3)
+            try await seed(broker, topic: changelog, partitions: 2, count: 10)
+            let group = UniqueName.make("g")
+            let consumer = try KafkaConsumer(configuration: broker.consumerConfiguration(groupID: group))
+            try consumer.subscribe(topics: [topic])
+            let received = try await MessageCollector(consumer).take(3)
+            for message in received { try consumer.storeOffset(for: message) }
+            try await consumer.commit()
+            let checkpoint = KafkaTopicPartition(topic: changelog, partition: 1)
+            try await consumer.commit([checkpoint: 4])
+            try await consumer.commit([checkpoint: 2])
+            let committed = try await consumer.committedOffsets(for: [KafkaTopicPartition(topic: topic, partition: 0), checkpoint])
+            #expect(committed[checkpoint] == 2, "the last commit wins, lower or not")
+            #expect(committed[KafkaTopicPartition(topic: topic, partition: 0)] == 3, "the stored offsets are untouched")
+            await consumer.close()
+            let later = try KafkaConsumer(configuration: broker.consumerConfiguration(groupID: group))
+            try later.subscribe(topics: [topic])
+            #expect(try await later.committedOffsets(for: [checkpoint])[checkpoint] == 2, "kept by the group for the next member")
+            await later.close()
+        }
+    }
+
     @Test("messageBatches hands out whole fetched batches within batchSize; a second iterator is refused")
     func messageBatches() async throws {
         try await withEmbeddedBroker { broker in

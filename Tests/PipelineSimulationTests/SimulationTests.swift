@@ -31,6 +31,7 @@ struct SimulationTests {
             "create 1201 (permanent)", "create answer lost after the task was created",
             "create reset before the request was read", "poll 5xx", "produce failed", "commit failed",
             "ledger read failed", "transaction aborted", "account gate closed", "rebalance",
+            "ledger scan failed", "checkpoint commit failed", "SIGKILL during a checkpoint commit",
         ] {
             #expect((summary.faults.counts[kind] ?? 0) > 0, "no seed injected \(kind)")
         }
@@ -45,6 +46,7 @@ struct SimulationTests {
         (.revocationSendsQueuedCreates, [.createdTwice, .unexplainedAmbiguity, .unexplainedDuplicate]),
         (.revocationKeepsUnsentRecords, [.unexplainedAmbiguity]),
         (.revocationDropsFinishedJobs, [.unexplainedDuplicate, .ledgerNotClean]),
+        (.checkpointPastSubmitting, [.checkpointPastLiveRecord]),
     ]
     static let teethSeeds: UInt64 = 100
 

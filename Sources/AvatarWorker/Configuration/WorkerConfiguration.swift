@@ -67,6 +67,10 @@ public struct WorkerConfiguration: Sendable, Hashable {
     /// request timeout plus 10 s, which covers any create. Lowering it is safe only where prior owners are known to
     /// be dead (a restart after `kill -9`); otherwise a late create is judged ambiguous.
     public var priorOwnerGrace: Duration?
+    /// How often each owned ledger partition is scanned from where the last read ended, so its restore checkpoint
+    /// (the group's committed offset of the ledger partition, where the next owner's restore starts) follows its
+    /// oldest live record. Each scan reads the records written since the last one, once.
+    public var restoreCheckpointInterval: Duration = .seconds(60)
     /// Per-request timeout of CometAPI calls.
     public var apiRequestTimeout: Duration = .seconds(60)
     /// How long start-up waits for a Kafka broker to answer before it gives up (TLS and SASL failures end it at once).

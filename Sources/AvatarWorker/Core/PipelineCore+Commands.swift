@@ -13,9 +13,17 @@ extension PipelineCore {
         case resume(Int32)
         /// Store the next offset to consume of a jobs partition for the next commit.
         case storeOffset(partition: Int32, offset: Int64, kafkaEpoch: UInt64)
-        /// Read ledger partition `partition` from `from` (nil: the beginning) to its end, and the group's committed
-        /// offset of the jobs partition; answer with ``Event/ledgerRead(id:_:)``.
+        /// Read ledger partition `partition` from `from` to its end, and then the group's committed offset of the
+        /// jobs partition; answer with ``Event/ledgerRead(id:_:)``. `from` nil is a restore: read from the group's
+        /// restore checkpoint of the ledger partition (its committed offset), or from the beginning when there is
+        /// none or it lies outside the partition.
         case readLedger(id: UInt64, partition: Int32, from: Int64?)
+        /// Read ledger partition `partition` from `from` to its end and answer with every record's offset, key and
+        /// state (``Event/ledgerScanned(id:_:)``), unreadable records left out as a restore leaves them out.
+        case scanLedger(id: UInt64, partition: Int32, from: Int64)
+        /// Commit `offset` as the group's offset of ledger partition `partition` (its restore checkpoint); answer
+        /// with ``Event/checkpointCommitted(id:succeeded:)``. Outside any transaction, in both delivery modes.
+        case commitCheckpoint(id: UInt64, partition: Int32, offset: Int64)
         /// Write a ledger record (or tombstone) and answer with ``Event/ledgerWritten(id:succeeded:)``.
         case writeLedger(id: UInt64, LedgerWrite)
         /// Call create and answer with ``Event/createAnswered(id:_:)``.
@@ -121,8 +129,10 @@ extension PipelineCore {
         case partitionCapacity(partition: Int32, inFlight: Int, limit: Int, share: Int)
         /// A partition was given up.
         case partitionReleased(partition: Int32)
-        /// A ledger restore took this long and read this many live records.
-        case restoreFinished(partition: Int32, seconds: Double, liveRecords: Int)
+        /// A ledger restore took this long, read the offsets `from..<end` and found this many live records.
+        case restoreFinished(partition: Int32, seconds: Double, liveRecords: Int, from: Int64, end: Int64)
+        /// A ledger partition's restore checkpoint was committed: a restore now reads `end - offset` records.
+        case checkpointCommitted(partition: Int32, offset: Int64, end: Int64)
         /// A publication (result, dead letter, tombstone) could not be written.
         case publishFailed
         /// A ledger write failed.

@@ -17,6 +17,10 @@ extension PipelineCore {
         case revoking([Int32], lost: Bool)
         /// A ``Command/readLedger(id:partition:from:)`` finished.
         case ledgerRead(id: UInt64, LedgerReadResult)
+        /// A ``Command/scanLedger(id:partition:from:)`` finished.
+        case ledgerScanned(id: UInt64, LedgerScanResult)
+        /// A ``Command/commitCheckpoint(id:partition:offset:)`` succeeded or failed.
+        case checkpointCommitted(id: UInt64, succeeded: Bool)
         /// A ``Command/writeLedger(id:_:)`` was acknowledged (`succeeded`) or failed for good.
         case ledgerWritten(id: UInt64, succeeded: Bool)
         /// A ``Command/create(id:_:)`` answered.
@@ -110,10 +114,19 @@ extension PipelineCore {
 
     /// What reading a ledger partition gave.
     public enum LedgerReadResult: Sendable {
-        /// The partition's live records (folded as compaction would) and the group's committed offset of the jobs
-        /// partition, read after the ledger.
-        case read(TaskLedgerIndex<AvatarTaskRecord>, committedOffset: Int64?)
+        /// The partition's live records from where the read started (folded as compaction would), the group's
+        /// committed offset of the jobs partition (read after the ledger), the offset the read started at (the
+        /// restore checkpoint it used, 0 from the beginning) and the offset after the last record it read.
+        case read(TaskLedgerIndex<AvatarTaskRecord>, committedOffset: Int64?, from: Int64, end: Int64)
         /// The read failed; the core reads again after a backoff.
+        case failed(reason: String)
+    }
+
+    /// What scanning a ledger partition gave.
+    public enum LedgerScanResult: Sendable {
+        /// Every readable record from the scan's start, in offset order, and the offset after the last one read.
+        case scanned([LedgerMark], end: Int64)
+        /// The scan failed; the next one starts at the same offset.
         case failed(reason: String)
     }
 

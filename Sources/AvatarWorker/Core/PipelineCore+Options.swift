@@ -34,6 +34,9 @@ extension PipelineCore {
         /// owner still had in flight has answered, and its answer been recorded, by then (the API request timeout
         /// plus a margin for the ledger write).
         public var priorOwnerGrace: Duration
+        /// How often each owned ledger partition is scanned from where the last read ended, to move its restore
+        /// checkpoint (the group's committed offset of the ledger partition) up to its oldest live record.
+        public var checkpointInterval: Duration
         /// Publish `submitted` and `processing` progress events.
         public var progressEvents: Bool
         /// The seed of the core's jitter.
@@ -57,6 +60,7 @@ extension PipelineCore {
             commitInterval: Duration = .milliseconds(500),
             handoverDeadline: Duration = .seconds(30),
             priorOwnerGrace: Duration = .seconds(70),
+            checkpointInterval: Duration = .seconds(60),
             progressEvents: Bool = false,
             seed: UInt64 = 0
         ) {
@@ -73,6 +77,7 @@ extension PipelineCore {
             self.commitInterval = commitInterval
             self.handoverDeadline = handoverDeadline
             self.priorOwnerGrace = priorOwnerGrace
+            self.checkpointInterval = checkpointInterval
             self.progressEvents = progressEvents
             self.seed = seed
         }
@@ -80,8 +85,9 @@ extension PipelineCore {
 
     /// Mistakes the simulation must catch (its teeth): each breaks one promise in a way a real bug could.
     ///
-    /// The first four are the classic ordering mistakes; the last three are the defects the combined fault schedule
-    /// found in the pipeline this core replaced, kept so the simulation proves it would have found them.
+    /// The first four are the classic ordering mistakes; the next three are the defects the combined fault schedule
+    /// found in the pipeline this core replaced, kept so the simulation proves it would have found them; the last
+    /// one breaks the restore checkpoint.
     package enum PlantedBug: String, Sendable, CaseIterable {
         /// Write a finished job's tombstone before the commit that covers its offset.
         case tombstoneBeforeCommit = "tombstone-before-commit"
@@ -98,5 +104,7 @@ extension PipelineCore {
         case revocationKeepsUnsentRecords = "revocation-keeps-unsent-records"
         /// A revocation drops finished jobs whose tombstone waits for a commit, leaving their records live.
         case revocationDropsFinishedJobs = "revocation-drops-finished-jobs"
+        /// The restore checkpoint counts `submitting` records as dead, so it may pass a job whose create is unknown.
+        case checkpointPastSubmitting = "checkpoint-past-submitting"
     }
 }

@@ -45,6 +45,14 @@ struct OwnedPartition: Sendable {
     var priorOwnerCheckArmed = false
     /// Whether the consumer holds the partition paused (set at assignment, until the restore is done).
     var flowPaused = true
+    /// Where the live records of the ledger partition sit, from the restore and the scans since (nil until restored).
+    var ledgerOffsets: LedgerLiveOffsets?
+    /// The restore checkpoint the group holds for the ledger partition (read at restore, then committed by this
+    /// process), 0 when none.
+    var checkpointCommitted: Int64 = 0
+    /// Whether a scan or a checkpoint commit of the partition is under way.
+    var scanInFlight = false
+    var checkpointInFlight = false
     /// Restored jobs whose create waits for their message to come back: while any does, the partition is never
     /// paused for capacity (their slots would keep it paused and the message would never arrive).
     var awaitingMessage: Set<String> = []
@@ -160,6 +168,8 @@ enum PendingIO: Sendable {
     case poll(JobRef, sentAt: WallClock.Instant)
     case publication(QueuedPublication)
     case commit([Int32: Int64])
+    case scan(PartitionAssignment)
+    case checkpoint(PartitionAssignment, offset: Int64, end: Int64)
     case transaction([QueuedPublication], offsets: [Int32: Int64])
 
     /// The assignment whose hand-over must wait for this I/O to answer, or nil when none need: creates and
@@ -173,7 +183,7 @@ enum PendingIO: Sendable {
             publication.kind.isProgress ? nil : PartitionAssignment(partition: publication.partition, epoch: publication.epoch)
         case .partitionWrite(let assignment, _):
             assignment
-        case .restore, .reread, .orphanWrite, .orphanCreate, .poll, .commit, .transaction:
+        case .restore, .reread, .scan, .checkpoint, .orphanWrite, .orphanCreate, .poll, .commit, .transaction:
             nil
         }
     }
@@ -258,6 +268,7 @@ enum CoreTimer: Sendable {
     case republish(UInt64)
     case restoreRetry(Int32, AssignmentEpoch)
     case priorOwnerCheck(Int32, AssignmentEpoch)
+    case checkpointScan(Int32, AssignmentEpoch)
     case handoverDeadline(Int32, AssignmentEpoch)
 }
 

@@ -38,6 +38,8 @@ extension PipelineCore {
             restoreRetryDue(partition, epoch: epoch, &step)
         case .priorOwnerCheck(let partition, let epoch):
             priorOwnerCheckDue(partition, epoch: epoch, &step)
+        case .checkpointScan(let partition, let epoch):
+            checkpointScanDue(partition, epoch: epoch, &step)
         case .handoverDeadline(let partition, let epoch):
             handoverTimedOut(partition, epoch: epoch, &step)
         }

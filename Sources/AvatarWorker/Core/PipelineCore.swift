@@ -104,6 +104,8 @@ public struct PipelineCore: Sendable {
         case .assigned(let partitions): assigned(partitions, &step)
         case .revoking(let partitions, let lost): revoking(partitions, lost: lost, &step)
         case .ledgerRead(let id, let result): ledgerRead(id, result, &step)
+        case .ledgerScanned(let id, let result): ledgerScanned(id, result, &step)
+        case .checkpointCommitted(let id, let succeeded): checkpointCommitted(id, succeeded: succeeded, &step)
         case .ledgerWritten(let id, let succeeded): ledgerWritten(id, succeeded: succeeded, &step)
         case .createAnswered(let id, let answer): createAnswered(id, answer, &step)
         case .reconciled(let id, let answer): reconciled(id, answer, &step)

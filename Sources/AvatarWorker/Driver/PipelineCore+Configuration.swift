@@ -20,6 +20,7 @@ extension PipelineCore.Options {
             commitInterval: configuration.commitInterval,
             handoverDeadline: configuration.drainDeadline,
             priorOwnerGrace: configuration.priorOwnerGrace ?? configuration.apiRequestTimeout + .seconds(10),
+            checkpointInterval: configuration.restoreCheckpointInterval,
             progressEvents: configuration.progressEvents,
             seed: { var system = SystemRandomNumberGenerator(); return system.next() }())
     }

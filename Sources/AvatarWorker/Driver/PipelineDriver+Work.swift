@@ -9,6 +9,10 @@ extension PipelineDriver {
         switch command {
         case .readLedger(let id, let partition, let from):
             send(.ledgerRead(id: id, await readLedger(partition: partition, from: from)))
+        case .scanLedger(let id, let partition, let from):
+            send(.ledgerScanned(id: id, await scanLedger(partition: partition, from: from)))
+        case .commitCheckpoint(let id, let partition, let offset):
+            send(.checkpointCommitted(id: id, succeeded: await commitCheckpoint(partition: partition, offset: offset)))
         case .writeLedger(let id, let write):
             send(.ledgerWritten(id: id, succeeded: await writeLedger(write)))
         case .create(let id, let call):
@@ -34,30 +38,86 @@ extension PipelineDriver {
 
     // MARK: Kafka
 
-    /// Reads ledger partition `partition` from `from` to its end, folded as compaction would, and the group's
-    /// committed offset of the jobs partition (read after the ledger).
+    /// Reads ledger partition `partition` from `from` (nil: from the group's restore checkpoint) to its end,
+    /// folded as compaction would, and the group's committed offset of the jobs partition (read after the ledger).
     private func readLedger(partition: Int32, from: Int64?) async -> PipelineCore.LedgerReadResult {
         do {
-            var index = TaskLedgerIndex<AvatarTaskRecord>()
             let reader = try KafkaPartitionReader(configuration: readerConfiguration, logger: logger)
-            _ = try await reader.read(topic: configuration.tasksTopic, partition: partition, from: from ?? KafkaOffset.beginning) { batch in
+            let start: Int64
+            if let from { start = from } else { start = try await restoreStart(of: partition, reader: reader) }
+            var index = TaskLedgerIndex<AvatarTaskRecord>()
+            let end = try await reader.read(topic: configuration.tasksTopic, partition: partition, from: start) { batch in
                 for message in batch {
-                    guard let jobID = message.keyText else { continue }
-                    do {
-                        let record = try message.value.map(AvatarTaskRecord.decode)
-                        index.apply(offset: message.offset, jobID: jobID, record: TaskLedgerRecord(record))
-                    } catch {
-                        logger.warning("unreadable ledger record skipped", metadata: [
-                            "partition": "\(partition)", "offset": "\(message.offset)", "error": "\(error)",
-                        ])
-                    }
+                    guard let (jobID, record) = ledgerRecord(message, partition: partition) else { continue }
+                    index.apply(offset: message.offset, jobID: jobID, record: TaskLedgerRecord(record))
                 }
             }
             let jobsPartition = KafkaTopicPartition(topic: configuration.jobsTopic, partition: partition)
             let committed = try await consumer.committedOffsets(for: [jobsPartition])[jobsPartition]
-            return .read(index, committedOffset: committed.flatMap { $0 >= 0 ? $0 : nil })
+            return .read(index, committedOffset: committed.flatMap { $0 >= 0 ? $0 : nil }, from: start, end: max(start, end))
         } catch {
             return .failed(reason: "\(error)")
+        }
+    }
+
+    /// Where a restore of `partition` starts: the group's committed offset of the ledger partition (its restore
+    /// checkpoint), or 0 when there is none or it lies outside the partition's current offsets (a topic deleted and
+    /// made again, a checkpoint below what retention kept): reading from the beginning is always safe.
+    private func restoreStart(of partition: Int32, reader: KafkaPartitionReader) async throws -> Int64 {
+        let tasksPartition = KafkaTopicPartition(topic: configuration.tasksTopic, partition: partition)
+        guard let checkpoint = try await consumer.committedOffsets(for: [tasksPartition])[tasksPartition], checkpoint > 0 else {
+            return 0
+        }
+        let watermarks = try await reader.queryWatermarks(topic: configuration.tasksTopic, partition: partition)
+        guard checkpoint >= watermarks.low, checkpoint <= watermarks.high else {
+            logger.warning("restore checkpoint outside the ledger partition; reading it from the beginning", metadata: [
+                "partition": "\(partition)", "checkpoint": "\(checkpoint)",
+                "low": "\(watermarks.low)", "high": "\(watermarks.high)",
+            ])
+            return 0
+        }
+        return checkpoint
+    }
+
+    /// Reads ledger partition `partition` from `from` to its end as marks (offset, key, state) for the checkpoint.
+    private func scanLedger(partition: Int32, from: Int64) async -> PipelineCore.LedgerScanResult {
+        do {
+            let reader = try KafkaPartitionReader(configuration: readerConfiguration, logger: logger)
+            var marks: [LedgerMark] = []
+            let end = try await reader.read(topic: configuration.tasksTopic, partition: partition, from: from) { batch in
+                for message in batch {
+                    guard let (jobID, record) = ledgerRecord(message, partition: partition) else { continue }
+                    marks.append(LedgerMark(offset: message.offset, jobID: jobID, record: record))
+                }
+            }
+            return .scanned(marks, end: max(from, end))
+        } catch {
+            return .failed(reason: "\(error)")
+        }
+    }
+
+    /// A ledger message's key and record (nil: a tombstone), or nil when it has no key or cannot be read (logged):
+    /// restores and scans leave such a record out alike.
+    private func ledgerRecord(_ message: KafkaConsumerMessage, partition: Int32) -> (String, AvatarTaskRecord?)? {
+        guard let jobID = message.keyText else { return nil }
+        do {
+            return (jobID, try message.value.map(AvatarTaskRecord.decode))
+        } catch {
+            logger.warning("unreadable ledger record skipped", metadata: [
+                "partition": "\(partition)", "offset": "\(message.offset)", "error": "\(error)",
+            ])
+            return nil
+        }
+    }
+
+    /// Commits `offset` as the group's offset of ledger partition `partition`: its restore checkpoint.
+    private func commitCheckpoint(partition: Int32, offset: Int64) async -> Bool {
+        do {
+            try await consumer.commit([KafkaTopicPartition(topic: configuration.tasksTopic, partition: partition): offset])
+            return true
+        } catch {
+            logger.warning("restore checkpoint commit failed", metadata: ["partition": "\(partition)", "error": "\(error)"])
+            return false
         }
     }
 

@@ -166,7 +166,7 @@ final class PipelineDriver<C: Clock>: Sendable where C.Instant == WallClock.Inst
             logger.log(level: entry.level.logLevel, "\(entry.message)", metadata: entry.metadata.mapValues { .string($0) })
         case .observe(let observation):
             metrics.record(observation, fleetCap: configuration.fleetInFlightCap)
-        case .readLedger, .writeLedger, .create, .reconcile, .query, .publish, .commit, .transaction:
+        case .readLedger, .scanLedger, .commitCheckpoint, .writeLedger, .create, .reconcile, .query, .publish, .commit, .transaction:
             workContinuation.yield(command)
         }
     }

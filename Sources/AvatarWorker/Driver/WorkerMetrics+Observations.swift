@@ -30,8 +30,10 @@ extension WorkerMetrics {
             partitionState(partition: partition, inFlight: inFlight, share: limit, cap: fleetCap)
         case .partitionReleased(let partition):
             partitionReleased(partition: partition)
-        case .restoreFinished(_, let seconds, let liveRecords):
-            restoreFinished(duration: .seconds(seconds), records: liveRecords)
+        case .restoreFinished(_, let seconds, _, let from, let end):
+            restoreFinished(duration: .seconds(seconds), offsets: end - from)
+        case .checkpointCommitted(let partition, let offset, let end):
+            checkpointLag(partition: partition, lag: end - offset)
         case .publishFailed:
             publishFailed()
         case .ledgerWriteFailed:

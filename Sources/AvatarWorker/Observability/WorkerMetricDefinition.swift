@@ -93,7 +93,10 @@ extension WorkerMetricDefinition {
         "Time to read one ledger partition to its end on assignment (the partition takes no jobs meanwhile).")
     static let restoreRecords = Self(
         "avatar_worker_ledger_restore_records_total", .counter,
-        "Ledger records read by restores.")
+        "Ledger offsets read by restores (from the partition's restore checkpoint to its end).")
+    static let checkpointLag = Self(
+        "avatar_worker_ledger_checkpoint_lag", .gauge, labels: ["partition"],
+        "Ledger offsets a restore of the owned partition would read: ledger end minus its restore checkpoint, as of the last checkpoint commit.")
     static let publishFailures = Self(
         "avatar_worker_publish_failures_total", .counter,
         "Result or dead-letter writes Kafka refused (they are retried).")
@@ -121,6 +124,6 @@ extension WorkerMetricDefinition {
         buildInfo, jobsConsumed, jobsRejected, deadLettered, creates, createDuration, pollDuration, taskDuration,
         resultLatency, pollsPerTask, resultsPublished, apiErrors, tasksInFlight, partitionInFlight, partitionShare,
         fleetCap, consumerLag, tasksNearDeadline, accountGateOpen, callbackHints, restoreDuration, restoreRecords,
-        publishFailures, ledgerWriteFailures,
+        checkpointLag, publishFailures, ledgerWriteFailures,
     ]
 }

@@ -44,20 +44,23 @@ extension WorkerMetrics {
         }
     }
 
-    /// The in-flight and share gauges of one owned jobs partition, created when it is first reported.
+    /// The in-flight, share and checkpoint-lag gauges of one owned jobs partition, created when it is first reported.
     struct PartitionSeries: Sendable {
         let inFlight: Gauge
         let share: Gauge
+        let checkpointLag: Gauge
 
         init(partition: Int32, registry: PrometheusCollectorRegistry) {
             let labels = [("partition", String(partition))]
             inFlight = registry.makeGauge(descriptor: WorkerMetrics.descriptor(.partitionInFlight), labels: labels)
             share = registry.makeGauge(descriptor: WorkerMetrics.descriptor(.partitionShare), labels: labels)
+            checkpointLag = registry.makeGauge(descriptor: WorkerMetrics.descriptor(.checkpointLag), labels: labels)
         }
 
         func unregister(from registry: PrometheusCollectorRegistry) {
             registry.unregisterGauge(inFlight)
             registry.unregisterGauge(share)
+            registry.unregisterGauge(checkpointLag)
         }
     }
 }

@@ -157,12 +157,7 @@ public final class WorkerMetrics: Sendable {
 
     /// The state of owned jobs partition `partition`: tasks in flight, its current limit (share) and the fleet cap.
     public func partitionState(partition: Int32, inFlight: Int, share: Int, cap: Int) {
-        let series = partitions.withLock { partitions in
-            if let existing = partitions[partition] { return existing }
-            let created = PartitionSeries(partition: partition, registry: registry)
-            partitions[partition] = created
-            return created
-        }
+        let series = series(of: partition)
         series.inFlight.set(to: Double(inFlight))
         series.share.set(to: Double(share))
         fleetCap.set(to: Double(cap))
@@ -181,6 +176,20 @@ public final class WorkerMetrics: Sendable {
         }
         guard let gauge else { return }
         if let lag { gauge.set(to: Double(lag)) } else { registry.unregisterGauge(gauge) }
+    }
+
+    /// Owned partition `partition`'s restore checkpoint was committed `lag` offsets below its ledger's end.
+    public func checkpointLag(partition: Int32, lag: Int64) {
+        series(of: partition).checkpointLag.set(to: Double(lag))
+    }
+
+    private func series(of partition: Int32) -> PartitionSeries {
+        partitions.withLock { partitions in
+            if let existing = partitions[partition] { return existing }
+            let created = PartitionSeries(partition: partition, registry: registry)
+            partitions[partition] = created
+            return created
+        }
     }
 
     /// Jobs partition `partition` was revoked: its per-partition series leave the scrape.
@@ -212,10 +221,10 @@ public final class WorkerMetrics: Sendable {
     /// A Kling callback arrived; `used` when it named a tracked task and made it due for a poll.
     public func callbackHint(used: Bool) { hints[used]?.increment() }
 
-    /// A ledger partition was restored: read to its end in `duration`, `records` records.
-    public func restoreFinished(duration: Duration, records: Int) {
+    /// A ledger partition was restored: read from its checkpoint to its end (`offsets` offsets) in `duration`.
+    public func restoreFinished(duration: Duration, offsets: Int64) {
         restoreDurations.record(duration)
-        restoreRecords.increment(by: Int64(records))
+        restoreRecords.increment(by: offsets)
     }
 
     /// Kafka refused a result or dead-letter write (it is retried).

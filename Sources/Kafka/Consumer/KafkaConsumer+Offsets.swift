@@ -43,6 +43,23 @@ extension KafkaConsumer {
         }
     }
 
+    /// Commits `offsets` (each the next offset to consume) for this consumer's group and waits for the broker's
+    /// answer. The partitions need not be assigned to this consumer: a group may keep offsets of a topic it reads
+    /// outside the group, such as a changelog's restore checkpoint.
+    public func commit(_ offsets: [KafkaTopicPartition: Int64]) async throws(KafkaError) {
+        guard !offsets.isEmpty else { return }
+        let handle = handle
+        let entries = offsets.sorted { ($0.key.topic, $0.key.partition) < ($1.key.topic, $1.key.partition) }.map { ($0.key, $0.value) }
+        try await BlockingCall.run("kafka-consumer-commit-offsets") { () throws(KafkaError) in
+            let list = TopicPartitionList.make(entries)
+            defer { rd_kafka_topic_partition_list_destroy(list) }
+            try KafkaError.check(rd_kafka_commit(handle.pointer, list, 0), operation: "commit offsets")
+            if let failed = TopicPartitionList.entries(list).first(where: { $0.error != .noError }) {
+                throw KafkaError(code: failed.error, operation: "commit offset of \(failed.partition)")
+            }
+        }
+    }
+
     /// Starts committing the stored offsets without waiting; failures are logged by librdkafka.
     public func commitInBackground() throws(KafkaError) {
         let code = rd_kafka_commit(handle.pointer, nil, 1)
