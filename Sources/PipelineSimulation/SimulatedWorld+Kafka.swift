@@ -51,6 +51,7 @@ extension SimulatedWorld {
             let log = tasksLog[Int(partition)]
             // A restore (`from` nil) starts at the group's checkpoint, as the driver's does.
             let start = from ?? checkpoints[Int(partition)] ?? 0
+            if from == nil, start > 0 { restoresFromCheckpoint += 1 }
             for offset in Int(start)..<log.count {
                 let entry = log[offset]
                 index.apply(offset: Int64(offset), jobID: entry.jobID, record: TaskLedgerRecord(entry.record))
@@ -88,6 +89,7 @@ extension SimulatedWorld {
                 partition: partition, offset: offset, lowestLive: ledgerLive[Int(partition)].checkpoint, world: self,
                 writer: writer)
             checkpoints[Int(partition)] = offset
+            checkpointsCommitted += 1
         } else if !fenced {
             faults.count("checkpoint commit failed")
         }

@@ -29,6 +29,8 @@ final class SimulatedWorld {
     /// Each ledger partition's restore checkpoint as the group holds it, and the fold of every record landed in it.
     var checkpoints: [Int64?]
     var ledgerLive: [LedgerLiveOffsets]
+    var checkpointsCommitted = 0
+    var restoresFromCheckpoint = 0
     var coordinator = Coordinator()
     var kafkaEpochCounter: UInt64 = 0
     var landingClock: [String: Double] = [:]
@@ -141,7 +143,8 @@ final class SimulatedWorld {
         if checks.firstViolation == nil { checkAtEnd() }
         return SimulationResult(
             scenario: scenario, violation: checks.firstViolation, faults: faults, steps: steps, virtualSeconds: now,
-            jobsEnded: jobs.filter(\.ended).count, fingerprint: fingerprint(), trace: trace)
+            jobsEnded: jobs.filter(\.ended).count, fingerprint: fingerprint(), checkpointsCommitted: checkpointsCommitted,
+            restoresFromCheckpoint: restoresFromCheckpoint, trace: trace)
     }
 
     func handle(_ event: WorldEvent) {

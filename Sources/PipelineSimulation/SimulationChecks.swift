@@ -160,6 +160,9 @@ public struct SimulationResult: Sendable {
     public let virtualSeconds: Double
     public let jobsEnded: Int
     public let fingerprint: UInt64
+    /// Restore checkpoints that landed, and restores that started at one (above offset 0).
+    public let checkpointsCommitted: Int
+    public let restoresFromCheckpoint: Int
     /// The traced job's events (empty unless the run traced one).
     public let trace: [String]
 }

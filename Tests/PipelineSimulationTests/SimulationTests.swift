@@ -60,6 +60,26 @@ struct SimulationTests {
         #expect(expected.contains(invariant), "\(bug.rawValue) broke \(invariant.rawValue) at seed \(caught.scenario.seed)")
     }
 
+    @Test("checkpoints stay below every live record when workers die in the middle of committing them")
+    func crashesWhileAdvancingCheckpoints() {
+        var killedMidCommit = 0
+        var checkpointsCommitted = 0
+        var restoresFromCheckpoint = 0
+        for seed: UInt64 in 1...30 {
+            var scenario = SimulationScenario.random(seed: seed, jobs: 80)
+            scenario.checkpointInterval = 0.5
+            scenario.checkpointCrash = 0.3
+            let result = PipelineSimulation.run(scenario)
+            #expect(result.violation == nil, "seed \(seed): \(result.violation?.description ?? "")")
+            killedMidCommit += result.faults.counts["SIGKILL during a checkpoint commit"] ?? 0
+            checkpointsCommitted += result.checkpointsCommitted
+            restoresFromCheckpoint += result.restoresFromCheckpoint
+        }
+        #expect(killedMidCommit > 30, "workers were killed with a checkpoint commit in flight")
+        #expect(checkpointsCommitted > 100, "checkpoints did move")
+        #expect(restoresFromCheckpoint > 30, "restores started at them")
+    }
+
     @Test("a seed replays exactly: the same events, results and commits")
     func replay() {
         for seed: UInt64 in [3, 17, 4711] {
