@@ -10,7 +10,7 @@ extension SimulatedWorld {
         case .ledger(let partition, let jobID, let record):
             let offset = Int64(tasksLog[Int(partition)].count)
             tasksLog[Int(partition)].append(LedgerEntry(jobID: jobID, record: record))
-            ledgerLive[Int(partition)].apply(LedgerMark(offset: offset, jobID: jobID, record: record))
+            liveLedgerKeys[Int(partition)][jobID] = record == nil ? nil : offset
             note(jobID, "ledger[\(partition)]@\(offset) ← \(record?.state.rawValue ?? "tombstone") by \(landing.writer)")
             guard let index = jobIndexByID[jobID] else { return }
             switch record?.state {
@@ -52,11 +52,14 @@ extension SimulatedWorld {
             // A restore (`from` nil) starts at the group's checkpoint, as the driver's does.
             let start = from ?? checkpoints[Int(partition)] ?? 0
             if from == nil, start > 0 { restoresFromCheckpoint += 1 }
+            var ledger = LedgerLiveOffsets(startingAt: start)
             for offset in Int(start)..<log.count {
                 let entry = log[offset]
                 index.apply(offset: Int64(offset), jobID: entry.jobID, record: TaskLedgerRecord(entry.record))
+                ledger.apply(LedgerMark(offset: Int64(offset), jobID: entry.jobID, record: entry.record))
             }
-            result = .read(index, committedOffset: committed[Int(partition)], from: start, end: max(start, Int64(log.count)))
+            ledger.advance(to: Int64(log.count))
+            result = .read(index, committedOffset: committed[Int(partition)], ledger: ledger)
         }
         schedule(.feed(slot: slot, incarnation: incarnation, .ledgerRead(id: id, result)), at: kafkaTime(0.001))
     }
@@ -86,7 +89,8 @@ extension SimulatedWorld {
         if !fails {
             note(partition: partition, "checkpoint \(offset) by \(writer)")
             checks.checkpointApplied(
-                partition: partition, offset: offset, lowestLive: ledgerLive[Int(partition)].checkpoint, world: self,
+                partition: partition, offset: offset,
+                lowestLive: liveLedgerKeys[Int(partition)].values.min() ?? Int64(tasksLog[Int(partition)].count), world: self,
                 writer: writer)
             checkpoints[Int(partition)] = offset
             checkpointsCommitted += 1

@@ -26,9 +26,10 @@ final class SimulatedWorld {
     var resultsLog: [ResultEntry] = []
     var deadLetters = 0
     var committed: [Int64?]
-    /// Each ledger partition's restore checkpoint as the group holds it, and the fold of every record landed in it.
+    /// Each ledger partition's restore checkpoint as the group holds it, and the offset of each live key's latest
+    /// record (the checks' own oracle, independent of the fold the cores use).
     var checkpoints: [Int64?]
-    var ledgerLive: [LedgerLiveOffsets]
+    var liveLedgerKeys: [[String: Int64]]
     var checkpointsCommitted = 0
     var restoresFromCheckpoint = 0
     var coordinator = Coordinator()
@@ -83,7 +84,7 @@ final class SimulatedWorld {
         tasksLog = Array(repeating: [], count: scenario.partitions)
         committed = Array(repeating: nil, count: scenario.partitions)
         checkpoints = Array(repeating: nil, count: scenario.partitions)
-        ledgerLive = Array(repeating: LedgerLiveOffsets(startingAt: 0), count: scenario.partitions)
+        liveLedgerKeys = Array(repeating: [:], count: scenario.partitions)
         checks = SimulationChecks(partitions: scenario.partitions)
         makeJobs()
     }

@@ -66,8 +66,14 @@ struct CoreHarness {
     ) -> [PipelineCore.Command] {
         handle(.assigned([PipelineCore.AssignedPartition(partition: partition, kafkaEpoch: kafkaEpoch)]))
         guard let read = readLedgers.last else { return last }
-        return handle(.ledgerRead(id: read.id, .read(
-            Self.index(records), committedOffset: committed, from: 0, end: Int64(records.count))))
+        return handle(.ledgerRead(id: read.id, Self.read(Self.index(records), committed: committed, from: 0, end: Int64(records.count))))
+    }
+
+    /// A restore's answer: `index`, read over `from..<end`, with the jobs partition committed at `committed`.
+    static func read(
+        _ index: TaskLedgerIndex<AvatarTaskRecord>, committed: Int64? = nil, from: Int64, end: Int64
+    ) -> PipelineCore.LedgerReadResult {
+        .read(index, committedOffset: committed, ledger: LedgerLiveOffsets(restored: index, from: from, end: end))
     }
 
     static func index(_ records: [(String, AvatarTaskRecord?)], from offset: Int64 = 0) -> TaskLedgerIndex<AvatarTaskRecord> {

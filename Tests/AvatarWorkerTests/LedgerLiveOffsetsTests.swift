@@ -73,4 +73,15 @@ struct LedgerLiveOffsetsTests {
         #expect(fold.checkpoint == 16, "a record below what was read is ignored")
         #expect(LedgerLiveOffsets(restored: TaskLedgerIndex<String>(), from: 7, end: 7).checkpoint == 7)
     }
+
+    @Test("an unreadable record holds the checkpoint until its key has a later record")
+    func unreadableCountsAsLive() {
+        var fold = LedgerLiveOffsets(startingAt: 0)
+        fold.apply(.unreadable(offset: 0, jobID: "job-0"))
+        fold.apply(LedgerMark(offset: 1, jobID: "job-1", state: nil))
+        fold.advance(to: 2)
+        #expect(fold.checkpoint == 0)
+        fold.apply(LedgerMark(offset: 2, jobID: "job-0", state: nil))
+        #expect(fold.checkpoint == 3)
+    }
 }

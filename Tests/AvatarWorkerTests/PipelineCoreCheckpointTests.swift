@@ -21,7 +21,7 @@ struct PipelineCoreCheckpointTests {
         var index = TaskLedgerIndex<AvatarTaskRecord>()
         index.apply(offset: 120, jobID: "job-0", record: .submitted(h.record("job-0", offset: 0, taskID: "t-0")))
         index.apply(offset: 125, jobID: "job-1", record: .submitted(h.record("job-1", offset: 1, taskID: "t-1")))
-        h.handle(.ledgerRead(id: read.id, .read(index, committedOffset: nil, from: 100, end: 130)))
+        h.handle(.ledgerRead(id: read.id, CoreHarness.read(index, from: 100, end: 130)))
         let commit = try #require(h.checkpointCommits.first)
         #expect(commit.partition == 0 && commit.offset == 120)
         h.handle(.checkpointCommitted(id: commit.id, succeeded: true))
@@ -35,8 +35,10 @@ struct PipelineCoreCheckpointTests {
         let read = try #require(h.readLedgers.first)
         var index = TaskLedgerIndex<AvatarTaskRecord>()
         index.apply(offset: 100, jobID: "job-0", record: .submitted(h.record("job-0", offset: 0, taskID: "t-0")))
-        h.handle(.ledgerRead(id: read.id, .read(index, committedOffset: nil, from: 100, end: 101)))
-        #expect(h.checkpointCommits.isEmpty, "the restore started at 100 and 100 is live")
+        h.handle(.ledgerRead(id: read.id, CoreHarness.read(index, from: 100, end: 101)))
+        let refresh = try #require(h.checkpointCommits.first, "a restore commits what it read once, to refresh it")
+        #expect(refresh.offset == 100, "the restore started at 100 and 100 is live")
+        h.handle(.checkpointCommitted(id: refresh.id, succeeded: true))
         h.advance(.seconds(60))
         let scan = try #require(h.scans.first)
         #expect(scan.from == 101)
@@ -94,12 +96,59 @@ struct PipelineCoreCheckpointTests {
         #expect(h.scans.isEmpty, "no scans for a partition not owned")
     }
 
-    @Test("the planted checkpoint-past-submitting bug passes a submitting record (the simulation must catch it)")
+    @Test("the planted checkpoint-past-submitting bug passes a submitting record a scan found (the simulation must catch it)")
     func plantedBugDiffers() throws {
-        var options = Self.options()
+        var options = Self.options(interval: .seconds(5))
         options.plantedBug = .checkpointPastSubmitting
         var h = CoreHarness(options: options)
-        h.assign(0, records: [("job-0", h.record("job-0", offset: 0))])
+        h.assign(0)
+        h.advance(.seconds(5))
+        let scan = try #require(h.scans.first)
+        h.handle(.ledgerScanned(id: scan.id, .scanned([LedgerMark(offset: 0, jobID: "job-0", state: .submitting)], end: 1)))
         #expect(h.checkpointCommits.map(\.offset) == [1])
+    }
+
+    @Test("offsets that went back (a topic made again) make the fold start at 0 and the next commit overwrite the checkpoint")
+    func offsetsWentBack() throws {
+        var h = CoreHarness(options: Self.options(interval: .seconds(5)))
+        h.handle(.assigned([PipelineCore.AssignedPartition(partition: 0, kafkaEpoch: 1)]))
+        let read = try #require(h.readLedgers.first)
+        h.handle(.ledgerRead(id: read.id, CoreHarness.read(TaskLedgerIndex(), from: 500, end: 500)))
+        #expect(h.checkpointCommits.map(\.offset) == [500], "the restore refreshes the checkpoint it read")
+        h.handle(.checkpointCommitted(id: h.checkpointCommits[0].id, succeeded: true))
+        h.advance(.seconds(5))
+        let scan = try #require(h.scans.first)
+        #expect(scan.from == 500)
+        // The reader found the partition shorter than 500 and read it from its start.
+        h.handle(.ledgerScanned(id: scan.id, .scanned([LedgerMark(offset: 0, jobID: "job-1", state: .submitted)], end: 1)))
+        let reset = try #require(h.checkpointCommits.first, "what this scan read is not trusted: back to the beginning")
+        #expect(reset.offset == 0, "lower than the group's 500: it overwrites it")
+        h.handle(.checkpointCommitted(id: reset.id, succeeded: true))
+        h.advance(.seconds(5))
+        let rescan = try #require(h.scans.first)
+        #expect(rescan.from == 0)
+        h.handle(.ledgerScanned(id: rescan.id, .scanned([LedgerMark(offset: 0, jobID: "job-1", state: .submitted)], end: 1)))
+        #expect(h.checkpointCommits.isEmpty, "job-1 at 0 is live: the checkpoint stays at 0")
+    }
+
+    @Test("an unchanged checkpoint is committed again every hour, so the group never expires it")
+    func refreshedHourly() throws {
+        var h = CoreHarness(options: Self.options(interval: .seconds(600)))
+        h.handle(.assigned([PipelineCore.AssignedPartition(partition: 0, kafkaEpoch: 1)]))
+        let read = try #require(h.readLedgers.first)
+        var index = TaskLedgerIndex<AvatarTaskRecord>()
+        index.apply(offset: 40, jobID: "job-0", record: .submitted(h.record("job-0", offset: 0, taskID: "t-0")))
+        h.handle(.ledgerRead(id: read.id, CoreHarness.read(index, from: 40, end: 41)))
+        h.handle(.checkpointCommitted(id: try #require(h.checkpointCommits.first).id, succeeded: true))
+        var commits: [Int64] = []
+        for _ in 0..<12 {
+            h.advance(.seconds(600))
+            if let scan = h.scans.first { h.handle(.ledgerScanned(id: scan.id, .scanned([], end: 41))) }
+            if let commit = h.checkpointCommits.first {
+                commits.append(commit.offset)
+                h.handle(.checkpointCommitted(id: commit.id, succeeded: true))
+            }
+        }
+        #expect(commits == [40, 40], "two hours: committed again after each hour, never in between")
     }
 }

@@ -13,7 +13,7 @@ struct PipelineCoreRestoreTests {
         let read = try #require(h.readLedgers.first)
         #expect(read.from == nil)
         let record = h.record("job-0", offset: 0, taskID: "t-0")
-        h.handle(.ledgerRead(id: read.id, .read(CoreHarness.index([("job-0", record)]), committedOffset: nil, from: 0, end: 1)))
+        h.handle(.ledgerRead(id: read.id, CoreHarness.read(CoreHarness.index([("job-0", record)]), from: 0, end: 1)))
         #expect(h.resumes == [0])
         #expect(h.queries.map(\.taskID) == ["t-0"], "submitted long enough ago: due now")
         h.consume("job-0", offset: 0)
@@ -40,7 +40,7 @@ struct PipelineCoreRestoreTests {
             #expect(reread.from == 0, "from the waiting record's offset")
             var records: [(String, AvatarTaskRecord?)] = [("job-0", submitting)]
             if let later { records.append(("job-0", later)) }
-            h.handle(.ledgerRead(id: reread.id, .read(CoreHarness.index(records), committedOffset: nil, from: 0, end: Int64(records.count))))
+            h.handle(.ledgerRead(id: reread.id, CoreHarness.read(CoreHarness.index(records), from: 0, end: Int64(records.count))))
             #expect(h.results.first?.error?.code == expectCode)
             if case .some(.some(let adopted)) = later {
                 #expect(h.queries.map(\.taskID) == [adopted.taskID!], "adopted and polled")
@@ -94,7 +94,7 @@ struct PipelineCoreRestoreTests {
         h.assign(0, records: [("job-0", submitting)])
         #expect(h.core.partitionStatus.first?.tasksInFlight == share)
         h.advance(.seconds(40))
-        h.handle(.ledgerRead(id: h.readLedgers[0].id, .read(CoreHarness.index([("job-0", submitting)]), committedOffset: nil, from: 0, end: 1)))
+        h.handle(.ledgerRead(id: h.readLedgers[0].id, CoreHarness.read(CoreHarness.index([("job-0", submitting)]), from: 0, end: 1)))
         h.handle(.reconciled(id: h.reconciles[0].id, .notFound))
         #expect(h.core.partitionStatus.first?.pausedForCapacity == false, "the slot is full, yet the message must come")
         h.consume("job-0", offset: 0)

@@ -134,7 +134,7 @@ struct WorkerMetricsTests {
             .resultAcked(type: .failed, errorCode: "image.too_small", secondsSinceConsumed: nil),
             .partitionCapacity(partition: 2, inFlight: 3, limit: 4, share: 5),
             .restoreFinished(partition: 2, seconds: 1.5, liveRecords: 3, from: 10, end: 17),
-            .checkpointCommitted(partition: 2, offset: 15, end: 17),
+            .ledgerCheckpoint(partition: 2, checkpoint: 15, end: 17),
             .publishFailed, .ledgerWriteFailed, .accountGate(open: false),
             .callbackHint(used: true), .resultDecided(jobID: "j", type: "failed"),
         ]

@@ -7,23 +7,19 @@ import AvatarJobs
 /// an offset below which every record is dead; a restore starts there (``Command/readLedger(id:partition:from:)``
 /// with `from` nil). The owner moves it forward: the restore's read, then a scan every `checkpointInterval` from
 /// where the last read ended, are folded into ``LedgerLiveOffsets``, whose lowest live offset is committed whenever
-/// it is above what the group holds.
+/// it is above what the group holds, and again every ``checkpointRefresh`` so the group never expires it (Kafka
+/// expires offsets of topics a group does not subscribe to after `offsets.retention.minutes`).
 ///
 /// The value is computed only from reads, never from this process's own writes: a prior owner's late answers (or
 /// a stalled one's) land between them, and a fold that skipped them could pass a live record. Any value a fold of
 /// a contiguous read yields stays safe forever, because a dead record never becomes live again; so a commit that
 /// lands late, one from a process that lost the partition, or a crash between a scan and its commit, can only leave
-/// the checkpoint lower than it could be, never above a live record.
+/// the checkpoint lower than it could be, never above a live record. The one thing that breaks contiguity is a
+/// partition whose offsets go back (the topic deleted and made again, an unclean leader election): a scan that
+/// reports it makes the fold start again from offset 0, and the next commit overwrites the checkpoint.
 extension PipelineCore {
-    /// The fold of a restore's read: its live entries, and everything up to the read's end known dead.
-    func ledgerOffsets(restoredFrom index: TaskLedgerIndex<AvatarTaskRecord>, span: Range<Int64>) -> LedgerLiveOffsets {
-        var fold = LedgerLiveOffsets(startingAt: span.lowerBound)
-        for entry in index.liveEntries {
-            fold.apply(checked(LedgerMark(offset: entry.offset, jobID: entry.jobID, state: entry.state)))
-        }
-        fold.advance(to: span.upperBound)
-        return fold
-    }
+    /// How often an unchanged checkpoint is committed again, so the group keeps it.
+    static let checkpointRefresh: Duration = .seconds(3600)
 
     /// Arms the partition's next scan.
     mutating func armCheckpointScan(_ partition: Int32, epoch: AssignmentEpoch, _ step: inout Step) {
@@ -50,9 +46,21 @@ extension PipelineCore {
         switch result {
         case .scanned(let marks, let end):
             if var fold = owned.ledgerOffsets {
-                for mark in marks { fold.apply(checked(mark)) }
-                fold.advance(to: end)
+                if end < fold.next || (marks.first.map { $0.offset < fold.next } ?? false) {
+                    // The partition's offsets went back: what was folded no longer describes it.
+                    step.log(.error, "ledger partition offsets went back; its restore checkpoint is rebuilt from offset 0", [
+                        "partition": "\(assignment.partition)", "expected_from": "\(fold.next)", "end": "\(end)",
+                        "first_read": marks.first.map { "\($0.offset)" } ?? "none",
+                    ])
+                    fold = LedgerLiveOffsets(startingAt: 0)
+                    owned.checkpointCommitted = -1
+                } else {
+                    for mark in marks { fold.apply(checked(mark)) }
+                    fold.advance(to: end)
+                }
                 owned.ledgerOffsets = fold
+                step.observe(.ledgerCheckpoint(
+                    partition: assignment.partition, checkpoint: max(0, owned.checkpointCommitted), end: fold.next))
             }
             self.owned[assignment.partition] = owned
             commitCheckpointIfAdvanced(assignment.partition, &step)
@@ -65,11 +73,14 @@ extension PipelineCore {
         if owned.phase == .active { armCheckpointScan(assignment.partition, epoch: assignment.epoch, &step) }
     }
 
-    /// Commits the partition's checkpoint when the fold shows it can move up and no commit of it is under way.
+    /// Commits the partition's checkpoint when the fold shows it can move up (or it is due again) and no commit of
+    /// it is under way.
     mutating func commitCheckpointIfAdvanced(_ partition: Int32, _ step: inout Step) {
         guard var owned = owned[partition], owned.phase == .active, !owned.checkpointInFlight,
-              let fold = owned.ledgerOffsets, fold.checkpoint > owned.checkpointCommitted
+              let fold = owned.ledgerOffsets
         else { return }
+        let refreshDue = owned.checkpointCommittedAt.map { $0.duration(to: step.now) >= Self.checkpointRefresh } ?? true
+        guard fold.checkpoint > owned.checkpointCommitted || (fold.checkpoint > 0 && refreshDue) else { return }
         owned.checkpointInFlight = true
         self.owned[partition] = owned
         let id = nextID()
@@ -83,8 +94,9 @@ extension PipelineCore {
         else { return }
         owned.checkpointInFlight = false
         if succeeded {
-            owned.checkpointCommitted = max(owned.checkpointCommitted, offset)
-            step.observe(.checkpointCommitted(partition: assignment.partition, offset: offset, end: end))
+            owned.checkpointCommitted = offset
+            owned.checkpointCommittedAt = step.now
+            step.observe(.ledgerCheckpoint(partition: assignment.partition, checkpoint: offset, end: end))
         } else {
             step.log(.warning, "restore checkpoint commit failed; the next scan tries again", [
                 "partition": "\(assignment.partition)", "offset": "\(offset)",

@@ -18,8 +18,8 @@ extension PipelineCore {
         /// restore checkpoint of the ledger partition (its committed offset), or from the beginning when there is
         /// none or it lies outside the partition.
         case readLedger(id: UInt64, partition: Int32, from: Int64?)
-        /// Read ledger partition `partition` from `from` to its end and answer with every record's offset, key and
-        /// state (``Event/ledgerScanned(id:_:)``), unreadable records left out as a restore leaves them out.
+        /// Read ledger partition `partition` from `from` to its end and answer with every keyed record's offset, key
+        /// and state (``Event/ledgerScanned(id:_:)``).
         case scanLedger(id: UInt64, partition: Int32, from: Int64)
         /// Commit `offset` as the group's offset of ledger partition `partition` (its restore checkpoint); answer
         /// with ``Event/checkpointCommitted(id:succeeded:)``. Outside any transaction, in both delivery modes.
@@ -131,8 +131,9 @@ extension PipelineCore {
         case partitionReleased(partition: Int32)
         /// A ledger restore took this long, read the offsets `from..<end` and found this many live records.
         case restoreFinished(partition: Int32, seconds: Double, liveRecords: Int, from: Int64, end: Int64)
-        /// A ledger partition's restore checkpoint was committed: a restore now reads `end - offset` records.
-        case checkpointCommitted(partition: Int32, offset: Int64, end: Int64)
+        /// Where ledger partition `partition` stands after a restore, scan or checkpoint commit: the group's restore
+        /// checkpoint and the partition's end as last read, so a restore now would read `end - checkpoint` offsets.
+        case ledgerCheckpoint(partition: Int32, checkpoint: Int64, end: Int64)
         /// A publication (result, dead letter, tombstone) could not be written.
         case publishFailed
         /// A ledger write failed.

@@ -115,16 +115,19 @@ extension PipelineCore {
     /// What reading a ledger partition gave.
     public enum LedgerReadResult: Sendable {
         /// The partition's live records from where the read started (folded as compaction would), the group's
-        /// committed offset of the jobs partition (read after the ledger), the offset the read started at (the
-        /// restore checkpoint it used, 0 from the beginning) and the offset after the last record it read.
-        case read(TaskLedgerIndex<AvatarTaskRecord>, committedOffset: Int64?, from: Int64, end: Int64)
+        /// committed offset of the jobs partition (read after the ledger), and every record's offset folded for
+        /// the restore checkpoint (from the offset the read started at to the one after the last it read;
+        /// unreadable keyed records count as live there, see ``LedgerMark/unreadable(offset:jobID:)``).
+        case read(TaskLedgerIndex<AvatarTaskRecord>, committedOffset: Int64?, ledger: LedgerLiveOffsets)
         /// The read failed; the core reads again after a backoff.
         case failed(reason: String)
     }
 
     /// What scanning a ledger partition gave.
     public enum LedgerScanResult: Sendable {
-        /// Every readable record from the scan's start, in offset order, and the offset after the last one read.
+        /// Every keyed record from the scan's start, in offset order (unreadable ones as
+        /// ``LedgerMark/unreadable(offset:jobID:)``), and the offset after the last one read, as the reader reports it
+        /// (below the scan's start when the partition's offsets went back).
         case scanned([LedgerMark], end: Int64)
         /// The scan failed; the next one starts at the same offset.
         case failed(reason: String)

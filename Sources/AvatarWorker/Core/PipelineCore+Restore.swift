@@ -38,8 +38,8 @@ extension PipelineCore {
         case .restore(let partition, let epoch)?:
             guard owned[partition]?.epoch == epoch, owned[partition]?.phase == .restoring else { return }
             switch result {
-            case .read(let index, let committed, let from, let end):
-                restore(partition, epoch: epoch, from: index, committed: committed, span: from..<end, &step)
+            case .read(let index, let committed, let ledger):
+                restore(partition, epoch: epoch, from: index, committed: committed, ledger: ledger, &step)
             case .failed(let reason):
                 step.log(.error, "ledger restore failed; reading again", ["partition": "\(partition)", "error": reason])
                 timers.arm(.restoreRetry(partition, epoch), at: step.now.advanced(by: options.writeRetry.window(forAttempt: 4)))
@@ -49,7 +49,7 @@ extension PipelineCore {
             owned.priorOwnerCheckArmed = false
             self.owned[partition] = owned
             switch result {
-            case .read(let index, _, _, _):
+            case .read(let index, _, _):
                 settlePriorOwners(of: partition, epoch: epoch, with: index, &step)
             case .failed(let reason):
                 step.log(.warning, "reading the ledger again failed; trying later", ["partition": "\(partition)", "error": reason])
@@ -69,13 +69,13 @@ extension PipelineCore {
     /// Resumes every live job of the ledger partition, then the jobs partition.
     private mutating func restore(
         _ partition: Int32, epoch: AssignmentEpoch, from index: TaskLedgerIndex<AvatarTaskRecord>, committed: Int64?,
-        span: Range<Int64>, _ step: inout Step
+        ledger: LedgerLiveOffsets, _ step: inout Step
     ) {
         guard var owned = owned[partition] else { return }
         owned.committed = committed
         owned.phase = .active
-        owned.checkpointCommitted = span.lowerBound
-        owned.ledgerOffsets = ledgerOffsets(restoredFrom: index, span: span)
+        owned.checkpointCommitted = ledger.start
+        owned.ledgerOffsets = ledger
         let held = owned.heldMessages
         owned.heldMessages = []
         self.owned[partition] = owned
@@ -119,11 +119,12 @@ extension PipelineCore {
         step.log(.info, "ledger partition restored", [
             "partition": "\(partition)", "live_jobs": "\(index.count)",
             "committed_offset": committed.map(String.init) ?? "none", "known_unsent": "\(knownUnsent)",
-            "read_from": "\(span.lowerBound)", "read_end": "\(span.upperBound)",
+            "read_from": "\(ledger.start)", "read_end": "\(ledger.next)",
         ])
         step.observe(.restoreFinished(
             partition: partition, seconds: owned.restoreStartedAt.duration(to: step.now).inSeconds,
-            liveRecords: index.count, from: span.lowerBound, end: span.upperBound))
+            liveRecords: index.count, from: ledger.start, end: ledger.next))
+        step.observe(.ledgerCheckpoint(partition: partition, checkpoint: ledger.start, end: ledger.next))
         commitCheckpointIfAdvanced(partition, &step)
         armCheckpointScan(partition, epoch: epoch, &step)
         releaseCoveredTombstones(of: partition, &step)

@@ -48,8 +48,10 @@ struct OwnedPartition: Sendable {
     /// Where the live records of the ledger partition sit, from the restore and the scans since (nil until restored).
     var ledgerOffsets: LedgerLiveOffsets?
     /// The restore checkpoint the group holds for the ledger partition (read at restore, then committed by this
-    /// process), 0 when none.
+    /// process), 0 when none; -1 when it must be overwritten whatever the fold says (the offsets went back).
     var checkpointCommitted: Int64 = 0
+    /// When this process last committed it (nil: not yet in this assignment).
+    var checkpointCommittedAt: WallClock.Instant?
     /// Whether a scan or a checkpoint commit of the partition is under way.
     var scanInFlight = false
     var checkpointInFlight = false

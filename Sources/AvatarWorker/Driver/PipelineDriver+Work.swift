@@ -39,30 +39,35 @@ extension PipelineDriver {
     // MARK: Kafka
 
     /// Reads ledger partition `partition` from `from` (nil: from the group's restore checkpoint) to its end,
-    /// folded as compaction would, and the group's committed offset of the jobs partition (read after the ledger).
+    /// folded as compaction would and, for the checkpoint, as offsets; then the group's committed offset of the jobs
+    /// partition (read after the ledger).
     private func readLedger(partition: Int32, from: Int64?) async -> PipelineCore.LedgerReadResult {
         do {
             let reader = try KafkaPartitionReader(configuration: readerConfiguration, logger: logger)
             let start: Int64
             if let from { start = from } else { start = try await restoreStart(of: partition, reader: reader) }
             var index = TaskLedgerIndex<AvatarTaskRecord>()
+            var ledger = LedgerLiveOffsets(startingAt: start)
             let end = try await reader.read(topic: configuration.tasksTopic, partition: partition, from: start) { batch in
                 for message in batch {
-                    guard let (jobID, record) = ledgerRecord(message, partition: partition) else { continue }
-                    index.apply(offset: message.offset, jobID: jobID, record: TaskLedgerRecord(record))
+                    guard let (mark, record) = ledgerRecord(message, partition: partition) else { continue }
+                    ledger.apply(mark)
+                    if let record { index.apply(offset: message.offset, jobID: mark.jobID, record: TaskLedgerRecord(record)) }
                 }
             }
+            ledger.advance(to: end)
             let jobsPartition = KafkaTopicPartition(topic: configuration.jobsTopic, partition: partition)
             let committed = try await consumer.committedOffsets(for: [jobsPartition])[jobsPartition]
-            return .read(index, committedOffset: committed.flatMap { $0 >= 0 ? $0 : nil }, from: start, end: max(start, end))
+            return .read(index, committedOffset: committed.flatMap { $0 >= 0 ? $0 : nil }, ledger: ledger)
         } catch {
             return .failed(reason: "\(error)")
         }
     }
 
     /// Where a restore of `partition` starts: the group's committed offset of the ledger partition (its restore
-    /// checkpoint), or 0 when there is none or it lies outside the partition's current offsets (a topic deleted and
-    /// made again, a checkpoint below what retention kept): reading from the beginning is always safe.
+    /// checkpoint), or 0 when there is none or it lies outside the partition's current offsets (a topic made again
+    /// that is still shorter than the old checkpoint, a checkpoint below what retention kept): reading from the
+    /// beginning is always safe. Kafka drops a group's offsets of a deleted topic, so a re-created one starts clean.
     private func restoreStart(of partition: Int32, reader: KafkaPartitionReader) async throws -> Int64 {
         let tasksPartition = KafkaTopicPartition(topic: configuration.tasksTopic, partition: partition)
         guard let checkpoint = try await consumer.committedOffsets(for: [tasksPartition])[tasksPartition], checkpoint > 0 else {
@@ -86,27 +91,29 @@ extension PipelineDriver {
             var marks: [LedgerMark] = []
             let end = try await reader.read(topic: configuration.tasksTopic, partition: partition, from: from) { batch in
                 for message in batch {
-                    guard let (jobID, record) = ledgerRecord(message, partition: partition) else { continue }
-                    marks.append(LedgerMark(offset: message.offset, jobID: jobID, record: record))
+                    guard let (mark, _) = ledgerRecord(message, partition: partition) else { continue }
+                    marks.append(mark)
                 }
             }
-            return .scanned(marks, end: max(from, end))
+            // The reader's own end, even below `from`: the core must see offsets that went back.
+            return .scanned(marks, end: end)
         } catch {
             return .failed(reason: "\(error)")
         }
     }
 
-    /// A ledger message's key and record (nil: a tombstone), or nil when it has no key or cannot be read (logged):
-    /// restores and scans leave such a record out alike.
-    private func ledgerRecord(_ message: KafkaConsumerMessage, partition: Int32) -> (String, AvatarTaskRecord?)? {
+    /// A ledger message's checkpoint mark and decoded record (nil: a tombstone, or a value that cannot be read,
+    /// which is logged and marked live as ``LedgerMark/unreadable(offset:jobID:)``); nil for a message without a key.
+    private func ledgerRecord(_ message: KafkaConsumerMessage, partition: Int32) -> (LedgerMark, AvatarTaskRecord?)? {
         guard let jobID = message.keyText else { return nil }
         do {
-            return (jobID, try message.value.map(AvatarTaskRecord.decode))
+            let record = try message.value.map(AvatarTaskRecord.decode)
+            return (LedgerMark(offset: message.offset, jobID: jobID, record: record), record)
         } catch {
             logger.warning("unreadable ledger record skipped", metadata: [
                 "partition": "\(partition)", "offset": "\(message.offset)", "error": "\(error)",
             ])
-            return nil
+            return (LedgerMark.unreadable(offset: message.offset, jobID: jobID), nil)
         }
     }
 

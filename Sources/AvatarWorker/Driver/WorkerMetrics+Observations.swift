@@ -32,8 +32,8 @@ extension WorkerMetrics {
             partitionReleased(partition: partition)
         case .restoreFinished(_, let seconds, _, let from, let end):
             restoreFinished(duration: .seconds(seconds), offsets: end - from)
-        case .checkpointCommitted(let partition, let offset, let end):
-            checkpointLag(partition: partition, lag: end - offset)
+        case .ledgerCheckpoint(let partition, let checkpoint, let end):
+            checkpointLag(partition: partition, lag: max(0, end - checkpoint))
         case .publishFailed:
             publishFailed()
         case .ledgerWriteFailed:

@@ -96,7 +96,7 @@ extension WorkerMetricDefinition {
         "Ledger offsets read by restores (from the partition's restore checkpoint to its end).")
     static let checkpointLag = Self(
         "avatar_worker_ledger_checkpoint_lag", .gauge, labels: ["partition"],
-        "Ledger offsets a restore of the owned partition would read: ledger end minus its restore checkpoint, as of the last checkpoint commit.")
+        "Ledger offsets a restore of the owned partition would read: ledger end as last read minus its committed restore checkpoint (set at each restore, scan and checkpoint commit).")
     static let publishFailures = Self(
         "avatar_worker_publish_failures_total", .counter,
         "Result or dead-letter writes Kafka refused (they are retried).")

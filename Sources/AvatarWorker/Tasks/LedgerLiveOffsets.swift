@@ -20,10 +20,13 @@ public struct LedgerLiveOffsets: Sendable {
 
     /// The offset after the last record read: where the next scan starts.
     public private(set) var next: Int64
+    /// Where the first read of this fold started (the checkpoint it was read from, or 0).
+    public let start: Int64
 
     /// A fold of a read that starts at `offset` (the checkpoint it was read from, or 0 from the beginning).
     public init(startingAt offset: Int64) {
-        next = max(0, offset)
+        start = max(0, offset)
+        next = start
     }
 
     /// The fold of a restore: the live entries the read found, then everything up to `end` (the offset after the
@@ -64,6 +67,10 @@ public struct LedgerLiveOffsets: Sendable {
 }
 
 /// One record of a ledger scan: its offset, key and state (nil: a tombstone).
+///
+/// A record that has a key but cannot be decoded (a newer schema written by a newer worker during a rolling upgrade,
+/// a damaged value) is ``unreadable(offset:jobID:)``: live, as cautiously as a `submitting` record, until a later
+/// record of its key replaces it. Treating it as dead would let the checkpoint pass a job a newer owner can read.
 public struct LedgerMark: Sendable, Hashable {
     /// The record's offset.
     public var offset: Int64
@@ -81,6 +88,11 @@ public struct LedgerMark: Sendable, Hashable {
 }
 
 extension LedgerMark {
+    /// The mark of a keyed record that cannot be decoded: live until its key gets a later record.
+    public static func unreadable(offset: Int64, jobID: String) -> LedgerMark {
+        LedgerMark(offset: offset, jobID: jobID, state: .submitting)
+    }
+
     /// The mark of a decoded ledger record (nil: a tombstone).
     public init(offset: Int64, jobID: String, record: AvatarTaskRecord?) {
         let state: TaskLedgerState? = switch record?.state {

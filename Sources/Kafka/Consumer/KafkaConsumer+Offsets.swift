@@ -54,9 +54,6 @@ extension KafkaConsumer {
             let list = TopicPartitionList.make(entries)
             defer { rd_kafka_topic_partition_list_destroy(list) }
             try KafkaError.check(rd_kafka_commit(handle.pointer, list, 0), operation: "commit offsets")
-            if let failed = TopicPartitionList.entries(list).first(where: { $0.error != .noError }) {
-                throw KafkaError(code: failed.error, operation: "commit offset of \(failed.partition)")
-            }
         }
     }
 
