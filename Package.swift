@@ -157,6 +157,7 @@ targets += [
         "AvatarWorker", "TestSupport", "WorkerTestSupport", "Kafka", "KafkaDevelopment", "AvatarJobs", "CometAPI",
         "CometAPISimulator",
         .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
     ]),
 ]
 cliDependencies += [
