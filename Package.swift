@@ -157,6 +157,7 @@ targets += [
         "AvatarWorker", "TestSupport", "WorkerTestSupport", "Kafka", "KafkaDevelopment", "AvatarJobs", "CometAPI",
         "CometAPISimulator",
         .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
     ]),
 ]
 cliDependencies += [
@@ -169,9 +170,26 @@ workerTestSupportDependencies += ["AvatarWorker"]
 targets += [
     .testTarget(name: "AvatarWorkerEndToEndTests", dependencies: [
         "AvatarJobs", "Kafka", "KafkaDevelopment", "CometAPISimulator", "PipelineSimulation", "TestSupport",
-        "WorkerTestSupport",
+        "WorkerTestSupport", "ChaosHarness",
     ]),
 ]
+
+// MARK: - Chaos harness
+
+// `avatar-worker chaos`: three real worker processes, the embedded broker and the simulator as a separate process,
+// under a seeded fault schedule (a pure value, tested alone), then a check of the result topic and the simulator's
+// counters. Development tooling like KafkaDevelopment: the CLI links it, the worker does not.
+targets += [
+    .target(name: "ChaosHarness", dependencies: [
+        "Kafka", "KafkaDevelopment", "AvatarJobs", "AvatarWorker", "CometAPISimulator",
+        .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOHTTP1", package: "swift-nio"),
+    ]),
+    .testTarget(name: "ChaosHarnessTests", dependencies: ["ChaosHarness", "AvatarJobs", "CometAPISimulator"]),
+]
+cliDependencies += ["ChaosHarness"]
 
 // MARK: - Deploy checks
 

@@ -30,7 +30,7 @@ public struct SimulatorConfiguration: Sendable {
     public var responseShape: ResponseShape
     /// `Retry-After` seconds sent with throttling answers; `nil` sends none.
     public var retryAfterSeconds: Int?
-    /// Delay of the `slow` fault.
+    /// Delay of the `slow` fault, and the time over which the `slow-body` fault spreads its body.
     public var slowResponseDelay: Duration
     /// How long the `no-answer` fault holds a connection before resetting it.
     public var noAnswerHold: Duration

@@ -36,6 +36,9 @@ struct AvatarWorkerCommand: AsyncParsableCommand {
             // the pipeline's rules in the deterministic simulation
             ExploreCommand.self,
 
+            // the promises with real processes under a seeded fault schedule
+            ChaosCommand.self,
+
             BenchCommand.self,
         ]
     )

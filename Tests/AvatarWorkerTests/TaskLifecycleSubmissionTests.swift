@@ -82,6 +82,9 @@ struct TaskLifecycleSubmissionTests {
                 return
             }
             #expect(failure.code == TaskFailure.submissionAmbiguousCode)
+            // The event says both why the outcome was unknown and what the query found (the chaos report lists it).
+            let finding = answer == .notFound ? "no task has this external_task_id" : "the API cannot query by external_task_id"
+            #expect(failure.message.contains("(reset; reconciling: \(finding))"), "\(failure.message)")
         }
     }
 

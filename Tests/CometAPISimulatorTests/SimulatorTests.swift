@@ -1,4 +1,4 @@
-import CometAPISimulator
+@testable import CometAPISimulator
 import Foundation
 import Hummingbird
 import Synchronization
@@ -155,6 +155,33 @@ struct SimulatorTests {
             let bad = try await http.call(.POST, "/_sim/faults", body: ["faults": [["fault": "nonsense"]]])
             #expect(bad.status == 400)
         }
+    }
+
+    @Test("slow-body: the create takes effect and its whole body arrives, in pieces, behind an immediate head")
+    func slowBody() async throws {
+        var configuration = SimulatorConfiguration()
+        configuration.slowResponseDelay = .milliseconds(400)
+        try await withSimulator(configuration) { simulator in
+            let http = SimulatorHTTP(simulator: simulator)
+            let answer = try await http.call(
+                .POST, "/kling/v1/videos/avatar/image2video", body: Self.base.merging(["external_task_id": "slow-1"]) { $1 },
+                headers: [("X-Sim-Fault", "slow-body")])
+            #expect(answer.status == 200)
+            #expect(answer.headers.first(name: "Content-Length") == String(answer.body.count))
+            let data = answer.json["data"] as? [String: Any]
+            #expect((data?["task_id"] as? String)?.isEmpty == false, "the trickled body was not whole: \(answer.body.count) bytes")
+            #expect(simulator.stats().createsByExternalTaskID["slow-1"] == 1)
+            #expect(simulator.stats().faultsInjected["slow-body"] == 1)
+        }
+    }
+
+    @Test("a trickled body is cut into consecutive pieces that add up to it")
+    func tricklePieces() {
+        let bytes = Array(0..<UInt8(19))
+        let pieces = SimulatorAnswer.pieces(of: bytes, count: 8)
+        #expect(pieces.count == 7)  // pieces of 3 bytes, the last one of 1
+        #expect(pieces.flatMap { $0 } == bytes)
+        #expect(SimulatorAnswer.pieces(of: [1, 2], count: 8).count == 2)
     }
 
     @Test("random faults by rate and the wrapped error shape")

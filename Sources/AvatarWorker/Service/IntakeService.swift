@@ -25,12 +25,14 @@ struct IntakeService<C: Clock>: Service where C.Instant == WallClock.Instant, C:
     }
 }
 
-/// The pipeline's run loop as a service: performs the core's I/O until shutdown's hand-over is done.
+/// The pipeline's run loop as a service: performs the core's I/O until shutdown's hand-over is done, then waits for
+/// its own turn in the group's shutdown (``runUntilShutdownTurn(_:)``: the intake service, stopped first, returns on
+/// the same hand-over).
 struct PipelineService<C: Clock>: Service where C.Instant == WallClock.Instant, C: Sendable {
     let driver: PipelineDriver<C>
 
     func run() async throws {
         if driver.configuration.exactlyOnce { try await driver.resultProducer.initTransactions() }
-        await driver.run()
+        await runUntilShutdownTurn { await driver.run() }
     }
 }

@@ -65,11 +65,11 @@ extension TaskLifecycle {
             let reason = answer == .notFound
                 ? "no task has this external_task_id" : "the API cannot query by external_task_id"
             guard options.ambiguousSubmission == .resubmit, overdue == nil else {
-                return fail(.submissionAmbiguous(reason: reason))
+                return fail(.submissionAmbiguous(reason: reconciledReason(reason)))
             }
             return callCreate(attempt: 1)
         case .failedTransiently(let retryAfter):
-            if overdue != nil { return fail(.submissionAmbiguous(reason: "the reconciling query kept failing")) }
+            if overdue != nil { return fail(.submissionAmbiguous(reason: reconciledReason("the reconciling query kept failing"))) }
             phase = .awaitingReconcileRetry(failures: attempt)
             return [.scheduleRetry(failures: attempt, retryAfter: retryAfter)]
         }
@@ -120,8 +120,14 @@ extension TaskLifecycle {
     /// Decides what an unknown create outcome leads to under the policy.
     mutating func resolveAmbiguity(reason: String) -> [Action] {
         guard options.ambiguousSubmission != .fail else { return fail(.submissionAmbiguous(reason: reason)) }
+        ambiguityCause = reason
         phase = .reconciling(attempt: 1)
         return [.reconcile(externalTaskID: externalTaskID)]
+    }
+
+    /// What reconciling found, after what made the outcome unknown: `<cause>; reconciling: <finding>`.
+    private func reconciledReason(_ finding: String) -> String {
+        ambiguityCause.map { "\($0); reconciling: \(finding)" } ?? finding
     }
 
     private mutating func callCreate(attempt: Int) -> [Action] {

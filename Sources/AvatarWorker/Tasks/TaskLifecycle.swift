@@ -64,6 +64,9 @@ public struct TaskLifecycle<Success: Sendable & Equatable>: Sendable, Equatable 
     var holdsSlot = false
     var overdue: DeadlineKind?
     var outcome: Outcome?
+    /// Why the create's outcome became unknown (a lost answer, a `submitting` record found on restore), kept while
+    /// reconciling so that a `submission.ambiguous` failure says both what made it unknown and what the query found.
+    var ambiguityCause: String?
 
     init(jobID: String, externalTaskID: String, options: Options, phase: Phase) {
         self.jobID = jobID

@@ -59,6 +59,10 @@ extension CometAPISimulator {
             return SimulatorAnswer(status: 200, body: Array(answer.body.prefix(max(1, answer.body.count / 2))))
         case .emptyBody:
             return SimulatorAnswer(status: 200, body: [])
+        case .slowBody:
+            var slowed = answer
+            slowed.bodySpread = configuration.slowResponseDelay
+            return slowed
         default:
             return answer
         }

@@ -40,11 +40,15 @@ public enum SimulatedFault: String, Sendable, Hashable, CaseIterable, Codable {
     case resetBeforeRead = "reset-before-read"
     /// The request is processed, then the connection is reset instead of answering.
     case resetAfterRead = "reset-after-read"
+    /// The request is processed and the status line and headers go out at once, but the body trickles in small
+    /// pieces spread over ``SimulatorConfiguration/slowResponseDelay`` (a congested or throttled link): the client
+    /// must keep reading rather than take a half-read body for a whole one.
+    case slowBody = "slow-body"
 
     /// Whether the request takes effect (a create creates a task) before the fault shows.
     public var processesRequest: Bool {
         switch self {
-        case .malformedJSON, .emptyBody, .slow, .noAnswer, .resetAfterRead: true
+        case .malformedJSON, .emptyBody, .slow, .noAnswer, .resetAfterRead, .slowBody: true
         default: false
         }
     }

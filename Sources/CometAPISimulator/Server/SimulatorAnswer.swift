@@ -8,6 +8,12 @@ struct SimulatorAnswer: Sendable {
     var body: [UInt8]
     var contentType = "application/json"
     var headers: [(String, String)] = []
+    /// When set, the body is written in ``trickleChunks`` pieces spread evenly over this time (the `slow-body`
+    /// fault); the head, with the full `Content-Length`, goes out at once.
+    var bodySpread: Duration?
+
+    /// How many pieces a trickled body is cut into.
+    static let trickleChunks = 8
 
     /// A JSON answer.
     static func json(_ status: Int, _ value: some Encodable) -> SimulatorAnswer {
@@ -51,10 +57,25 @@ struct SimulatorAnswer: Sendable {
         for (name, value) in headers {
             if let fieldName = HTTPFields.Element.Name(name) { fields[fieldName] = value }
         }
-        return Response(
-            status: HTTPResponse.Status(code: status),
-            headers: fields,
-            body: ResponseBody(byteBuffer: ByteBuffer(bytes: body))
-        )
+        return Response(status: HTTPResponse.Status(code: status), headers: fields, body: responseBody)
+    }
+
+    private var responseBody: ResponseBody {
+        guard let spread = bodySpread, !body.isEmpty else { return ResponseBody(byteBuffer: ByteBuffer(bytes: body)) }
+        let pieces = Self.pieces(of: body, count: Self.trickleChunks)
+        let pause = spread / pieces.count
+        return ResponseBody(contentLength: body.count) { writer in
+            for piece in pieces {
+                try await writer.write(ByteBuffer(bytes: piece))
+                try await Task.sleep(for: pause)
+            }
+            try await writer.finish(nil)
+        }
+    }
+
+    /// `bytes` cut into at most `count` consecutive non-empty pieces.
+    static func pieces(of bytes: [UInt8], count: Int) -> [ArraySlice<UInt8>] {
+        let size = max(1, (bytes.count + count - 1) / count)
+        return stride(from: 0, to: bytes.count, by: size).map { bytes[$0..<min($0 + size, bytes.count)] }
     }
 }

@@ -46,6 +46,14 @@ struct SimulateCommand: AsyncParsableCommand {
     @Flag(name: .customLong("query-by-external-id"), help: "Accept an external_task_id in the query path.")
     var queryByExternalID = false
 
+    @Option(name: .customLong("slow-seconds"),
+            help: "Seconds the slow fault delays an answer, and over which the slow-body fault spreads a body.")
+    var slowSeconds = 2.0
+
+    @Option(name: .customLong("no-answer-seconds"),
+            help: "Seconds the no-answer fault holds a connection before resetting it (set it past the client's request timeout).")
+    var noAnswerSeconds = 120.0
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error.")
     var logLevel = "info"
 
@@ -56,6 +64,11 @@ struct SimulateCommand: AsyncParsableCommand {
         }
         _ = try parsedTaskSeconds()
         _ = try parsedFaultRates()
+        for (name, value) in [("--slow-seconds", slowSeconds), ("--no-answer-seconds", noAnswerSeconds)] {
+            guard value.isFinite, value >= 0, value <= 3600 else {
+                throw ValidationError("\(name) must be within 0…3600 seconds, got \(value)")
+            }
+        }
         guard (0...1).contains(failureRate) else { throw ValidationError("--failure-rate must be within 0…1, got \(failureRate)") }
         guard SimulatorConfiguration.ResponseShape(rawValue: shape) != nil else {
             throw ValidationError("--shape must be plain or wrapped, got \(shape)")
@@ -77,7 +90,8 @@ struct SimulateCommand: AsyncParsableCommand {
             faultRates: try parsedFaultRates(),
             enforceUniqueExternalTaskID: !allowDuplicateExternalIDs,
             allowsQueryByExternalTaskID: queryByExternalID,
-            responseShape: SimulatorConfiguration.ResponseShape(rawValue: shape) ?? .plain
+            responseShape: SimulatorConfiguration.ResponseShape(rawValue: shape) ?? .plain,
+            slowResponseDelay: .seconds(slowSeconds), noAnswerHold: .seconds(noAnswerSeconds)
         ), logger: logger)
         let bound = try await simulator.start()
         FileHandle.standardOutput.write(Data("listening on http://\(host):\(bound)\n".utf8))
