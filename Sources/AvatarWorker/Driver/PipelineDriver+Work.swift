@@ -43,45 +43,48 @@ extension PipelineDriver {
     /// partition (read after the ledger).
     private func readLedger(partition: Int32, from: Int64?) async -> PipelineCore.LedgerReadResult {
         do {
-            let reader = try KafkaPartitionReader(configuration: readerConfiguration, logger: logger)
-            let start: Int64
-            if let from { start = from } else { start = try await restoreStart(of: partition, reader: reader) }
-            var index = TaskLedgerIndex<AvatarTaskRecord>()
-            var ledger = LedgerLiveOffsets(startingAt: start)
-            let end = try await reader.read(topic: configuration.tasksTopic, partition: partition, from: start) { batch in
-                for message in batch {
-                    guard let (mark, record) = ledgerRecord(message, partition: partition) else { continue }
-                    ledger.apply(mark)
-                    if let record { index.apply(offset: message.offset, jobID: mark.jobID, record: TaskLedgerRecord(record)) }
+            var start: Int64
+            if let from { start = from } else { start = try await restoreCheckpoint(of: partition) }
+            while true {
+                let reader = try KafkaPartitionReader(configuration: readerConfiguration, logger: logger)
+                var index = TaskLedgerIndex<AvatarTaskRecord>()
+                var ledger = LedgerLiveOffsets(startingAt: start)
+                var wentBack = false
+                let end = try await reader.read(topic: configuration.tasksTopic, partition: partition, from: start) { batch in
+                    for message in batch {
+                        if message.offset < start { wentBack = true }
+                        guard !wentBack, let (mark, record) = ledgerRecord(message, partition: partition) else { continue }
+                        ledger.apply(mark)
+                        if let record { index.apply(offset: message.offset, jobID: mark.jobID, record: TaskLedgerRecord(record)) }
+                    }
                 }
+                if start > 0, wentBack || end < start {
+                    // The partition holds less than the checkpoint says (the topic made again, a truncated log): the
+                    // reader started over at its beginning. Only a read from offset 0 is safe then.
+                    logger.warning("ledger partition is shorter than its restore checkpoint; reading it from the beginning", metadata: [
+                        "partition": "\(partition)", "checkpoint": "\(start)", "end": "\(end)",
+                    ])
+                    start = 0
+                    continue
+                }
+                ledger.advance(to: end)
+                let jobsPartition = KafkaTopicPartition(topic: configuration.jobsTopic, partition: partition)
+                let committed = try await consumer.committedOffsets(for: [jobsPartition])[jobsPartition]
+                return .read(index, committedOffset: committed.flatMap { $0 >= 0 ? $0 : nil }, ledger: ledger)
             }
-            ledger.advance(to: end)
-            let jobsPartition = KafkaTopicPartition(topic: configuration.jobsTopic, partition: partition)
-            let committed = try await consumer.committedOffsets(for: [jobsPartition])[jobsPartition]
-            return .read(index, committedOffset: committed.flatMap { $0 >= 0 ? $0 : nil }, ledger: ledger)
         } catch {
             return .failed(reason: "\(error)")
         }
     }
 
-    /// Where a restore of `partition` starts: the group's committed offset of the ledger partition (its restore
-    /// checkpoint), or 0 when there is none or it lies outside the partition's current offsets (a topic made again
-    /// that is still shorter than the old checkpoint, a checkpoint below what retention kept): reading from the
-    /// beginning is always safe. Kafka drops a group's offsets of a deleted topic, so a re-created one starts clean.
-    private func restoreStart(of partition: Int32, reader: KafkaPartitionReader) async throws -> Int64 {
+    /// The group's committed offset of ledger partition `partition` (its restore checkpoint), or 0 when none. A
+    /// checkpoint below what retention kept is harmless (the reader starts at the partition's first offset); one
+    /// above the partition's end shows as a read that started over, and the restore reads from 0 (Kafka also drops a
+    /// group's offsets of a deleted topic, so a topic made again usually starts clean). The broker's high watermark
+    /// is not consulted: some Kafka-compatible brokers (Tansu 0.6) under-report it.
+    private func restoreCheckpoint(of partition: Int32) async throws -> Int64 {
         let tasksPartition = KafkaTopicPartition(topic: configuration.tasksTopic, partition: partition)
-        guard let checkpoint = try await consumer.committedOffsets(for: [tasksPartition])[tasksPartition], checkpoint > 0 else {
-            return 0
-        }
-        let watermarks = try await reader.queryWatermarks(topic: configuration.tasksTopic, partition: partition)
-        guard checkpoint >= watermarks.low, checkpoint <= watermarks.high else {
-            logger.warning("restore checkpoint outside the ledger partition; reading it from the beginning", metadata: [
-                "partition": "\(partition)", "checkpoint": "\(checkpoint)",
-                "low": "\(watermarks.low)", "high": "\(watermarks.high)",
-            ])
-            return 0
-        }
-        return checkpoint
+        return max(0, try await consumer.committedOffsets(for: [tasksPartition])[tasksPartition] ?? 0)
     }
 
     /// Reads ledger partition `partition` from `from` to its end as marks (offset, key, state) for the checkpoint.
