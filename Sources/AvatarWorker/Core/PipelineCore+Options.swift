@@ -36,6 +36,10 @@ extension PipelineCore {
         public var priorOwnerGrace: Duration
         /// Publish `submitted` and `processing` progress events.
         public var progressEvents: Bool
+        /// How long the partitions a growth of the jobs topic added wait before they use their shares: long enough
+        /// for every other worker to have learnt the new count and shrunk its old shares (the partition-count check
+        /// interval plus the check's own timeout).
+        public var partitionGrowthHold: Duration
         /// The seed of the core's jitter.
         public var seed: UInt64
         /// A deliberate mistake, for the simulation's proof that it catches each (see ``PlantedBug``). Never set in
@@ -58,6 +62,7 @@ extension PipelineCore {
             handoverDeadline: Duration = .seconds(30),
             priorOwnerGrace: Duration = .seconds(70),
             progressEvents: Bool = false,
+            partitionGrowthHold: Duration = .seconds(70),
             seed: UInt64 = 0
         ) {
             self.worker = worker
@@ -74,6 +79,7 @@ extension PipelineCore {
             self.handoverDeadline = handoverDeadline
             self.priorOwnerGrace = priorOwnerGrace
             self.progressEvents = progressEvents
+            self.partitionGrowthHold = partitionGrowthHold
             self.seed = seed
         }
     }

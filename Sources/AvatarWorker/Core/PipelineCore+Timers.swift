@@ -40,6 +40,8 @@ extension PipelineCore {
             priorOwnerCheckDue(partition, epoch: epoch, &step)
         case .handoverDeadline(let partition, let epoch):
             handoverTimedOut(partition, epoch: epoch, &step)
+        case .partitionGrowthHold(let count):
+            partitionGrowthHoldEnded(count: count, &step)
         }
     }
 }

@@ -21,6 +21,7 @@ extension PipelineCore.Options {
             handoverDeadline: configuration.drainDeadline,
             priorOwnerGrace: configuration.priorOwnerGrace ?? configuration.apiRequestTimeout + .seconds(10),
             progressEvents: configuration.progressEvents,
+            partitionGrowthHold: configuration.partitionGrowthHold ?? configuration.partitionCheckInterval + .seconds(10),
             seed: { var system = SystemRandomNumberGenerator(); return system.next() }())
     }
 }
