@@ -44,8 +44,8 @@ struct InFlightCapacityTests {
         capacity.revoke(0)
         #expect(capacity.taskEnded(in: 0) == [])
         #expect(capacity.isPausedByUs(0) == false)
-        #expect(throws: CapacityError.partitionOutOfRange(partition: 2, partitionCount: 2)) {
-            try capacity.assign(2)
+        #expect(throws: CapacityError.partitionOutOfRange(partition: -1, partitionCount: 2)) {
+            try capacity.assign(-1)
         }
     }
 

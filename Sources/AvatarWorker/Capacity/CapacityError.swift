@@ -5,7 +5,7 @@ public enum CapacityError: Error, Sendable, Hashable, CustomStringConvertible {
     case capBelowPartitionCount(fleetCap: Int, partitionCount: Int)
     /// The fleet cap or partition count is not positive.
     case notPositive(name: String, value: Int)
-    /// A partition outside `0..<partitionCount` was assigned (the topic grew since the count was configured).
+    /// A partition number below 0 was assigned (Kafka never numbers one so).
     case partitionOutOfRange(partition: Int32, partitionCount: Int)
 
     public var description: String {
@@ -16,8 +16,7 @@ public enum CapacityError: Error, Sendable, Hashable, CustomStringConvertible {
         case .notPositive(let name, let value):
             "\(name) must be at least 1, got \(value)"
         case .partitionOutOfRange(let partition, let count):
-            "partition \(partition) is outside 0..<\(count); the jobs topic has more partitions than configured "
-                + "for the in-flight shares"
+            "partition \(partition) is not a partition number (the jobs topic has \(count) partitions, numbered from 0)"
         }
     }
 }

@@ -56,12 +56,17 @@ extension WorkerConfiguration {
                 default: "30s", at: \.brokerConnectTimeout) { try $0.duration() },
         .stored("consumer-lag-interval", "how often the consumer lag of owned partitions is measured for /metrics",
                 default: "15s", at: \.consumerLagInterval) { try $0.duration() },
+        .stored("partition-check-interval",
+                "how often the jobs and tasks partition counts are read to learn of a growth (also the consumer's metadata refresh)",
+                default: "60s", at: \.partitionCheckInterval) { try $0.duration() },
+        .stored("partition-growth-hold", "wait of partitions added by a growth before they use their shares of the fleet cap",
+                default: "partition-check-interval + 10s", at: \.partitionGrowthHold) { try $0.duration() },
     ]
 
     private static let capacityOptions: [ConfigurationOption] = [
         .stored("fleet-in-flight-cap", "fleet-wide cap on tasks in flight (>= jobs partitions)", default: "20",
                 at: \.fleetInFlightCap) { try $0.number(in: 1...1_000_000) },
-        .stored("jobs-partitions", "jobs topic partition count for the shares", default: "from topic metadata",
+        .stored("jobs-partitions", "jobs topic partition count for the shares at start (a larger one read later replaces it)", default: "from topic metadata",
                 at: \.jobsPartitions) { try $0.number(in: 1...100_000) },
         .stored("submission-deadline", "default time from receipt to a created task", default: "15m",
                 at: \.submissionDeadline) { try $0.duration() },

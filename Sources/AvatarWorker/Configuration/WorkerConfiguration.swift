@@ -25,7 +25,8 @@ public struct WorkerConfiguration: Sendable, Hashable {
     public var httpPort = 8080
     /// Fleet-wide cap on tasks in flight, split over the jobs partitions; must be at least the partition count.
     public var fleetInFlightCap = 20
-    /// The jobs topic's partition count for the shares; nil reads it from the topic's metadata at start.
+    /// The jobs topic's partition count for the shares at start; nil reads it from the topic's metadata. A larger
+    /// count the partition-count check reads later (the topic grew) replaces it.
     public var jobsPartitions: Int?
     /// Default time from receipt to a created task, for jobs that set none.
     public var submissionDeadline: Duration = .seconds(15 * 60)
@@ -77,6 +78,14 @@ public struct WorkerConfiguration: Sendable, Hashable {
     public var brokerConnectTimeout: Duration = .seconds(30)
     /// How often the consumer lag of the owned jobs partitions is measured (watermark and committed-offset requests).
     public var consumerLagInterval: Duration = .seconds(15)
+    /// How often the worker reads the jobs and tasks topics' partition counts to learn of a growth (`topics
+    /// expand`); the consumer's `topic.metadata.refresh.interval.ms` is set to it too, so new partitions are assigned
+    /// within about the same time.
+    public var partitionCheckInterval: Duration = .seconds(60)
+    /// How long the partitions a growth added wait before they use their shares of the fleet cap; `nil` means the
+    /// check interval plus 10 s (the check's own timeout), which every other worker's check fits in. Shorter lets the
+    /// fleet exceed the cap while workers learn the count.
+    public var partitionGrowthHold: Duration?
     /// librdkafka properties passed through as they are (`kafka.<property>`), overriding the worker's own.
     public var kafka: [String: String] = [:]
     /// File holding the API key, when it does not come from `COMETAPI_KEY`.

@@ -37,6 +37,9 @@ extension PipelineCore {
         case transactionEnded(id: UInt64, succeeded: Bool)
         /// A callback said this task changed: poll it now (a hint only; the poll decides).
         case callbackHint(taskID: String)
+        /// The jobs topic (and its ledger topic) now has this many partitions: every owned partition's share of the
+        /// fleet cap is computed again, and the partitions the growth added take jobs once the growth hold passed.
+        case partitionCountChanged(Int)
         /// Nothing happened but time passed: timers that are due fire.
         case tick
         /// Graceful shutdown: take no new jobs, hand every owned partition over, then answer ``Command/drained``.

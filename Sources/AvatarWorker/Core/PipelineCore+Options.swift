@@ -39,6 +39,10 @@ extension PipelineCore {
         public var checkpointInterval: Duration
         /// Publish `submitted` and `processing` progress events.
         public var progressEvents: Bool
+        /// How long the partitions a growth of the jobs topic added wait before they use their shares: long enough
+        /// for every other worker to have learnt the new count and shrunk its old shares (the partition-count check
+        /// interval plus the check's own timeout).
+        public var partitionGrowthHold: Duration
         /// The seed of the core's jitter.
         public var seed: UInt64
         /// A deliberate mistake, for the simulation's proof that it catches each (see ``PlantedBug``). Never set in
@@ -62,6 +66,7 @@ extension PipelineCore {
             priorOwnerGrace: Duration = .seconds(70),
             checkpointInterval: Duration = .seconds(60),
             progressEvents: Bool = false,
+            partitionGrowthHold: Duration = .seconds(70),
             seed: UInt64 = 0
         ) {
             self.worker = worker
@@ -79,6 +84,7 @@ extension PipelineCore {
             self.priorOwnerGrace = priorOwnerGrace
             self.checkpointInterval = checkpointInterval
             self.progressEvents = progressEvents
+            self.partitionGrowthHold = partitionGrowthHold
             self.seed = seed
         }
     }

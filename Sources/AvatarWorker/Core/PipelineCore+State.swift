@@ -272,6 +272,8 @@ enum CoreTimer: Sendable {
     case priorOwnerCheck(Int32, AssignmentEpoch)
     case checkpointScan(Int32, AssignmentEpoch)
     case handoverDeadline(Int32, AssignmentEpoch)
+    /// The hold of the growth to this partition count is over (a later growth's timer releases instead).
+    case partitionGrowthHold(count: Int)
 }
 
 /// A create of a job already dropped with its partition, still sent: only the planted legacy revocation makes one.

@@ -42,6 +42,8 @@ extension PipelineCore {
             checkpointScanDue(partition, epoch: epoch, &step)
         case .handoverDeadline(let partition, let epoch):
             handoverTimedOut(partition, epoch: epoch, &step)
+        case .partitionGrowthHold(let count):
+            partitionGrowthHoldEnded(count: count, &step)
         }
     }
 }

@@ -114,6 +114,7 @@ public struct PipelineCore: Sendable {
         case .committed(let id, let succeeded): committed(id, succeeded: succeeded, &step)
         case .transactionEnded(let id, let succeeded): transactionEnded(id, succeeded: succeeded, &step)
         case .callbackHint(let taskID): callbackHint(taskID, &step)
+        case .partitionCountChanged(let count): partitionCountChanged(to: count, &step)
         case .tick: break
         case .shutdown: shutdown(&step)
         }

@@ -22,6 +22,7 @@ extension PipelineCore.Options {
             priorOwnerGrace: configuration.priorOwnerGrace ?? configuration.apiRequestTimeout + .seconds(10),
             checkpointInterval: configuration.restoreCheckpointInterval,
             progressEvents: configuration.progressEvents,
+            partitionGrowthHold: configuration.partitionGrowthHold ?? configuration.partitionCheckInterval + .seconds(10),
             seed: { var system = SystemRandomNumberGenerator(); return system.next() }())
     }
 }

@@ -79,7 +79,15 @@ public final class AvatarWorkerService: Sendable {
             metrics: metrics, logger: logger)
         runningPipeline.withLock { $0 = driver }
         metrics.record(driver.status(), fleetCap: configuration.fleetInFlightCap)
-        try clients.consumer.subscribe(topics: [configuration.jobsTopic]) { driver.rebalanced($0) }
+        let partitionWatcher = PartitionCountWatcher(
+            known: clients.jobsPartitions, configuration: configuration, admin: clients.admin, logger: logger
+        ) { count in
+            driver.send(.partitionCountChanged(count))
+        }
+        try clients.consumer.subscribe(topics: [configuration.jobsTopic]) { event in
+            partitionWatcher.rebalanceNoticed(event)
+            driver.rebalanced(event)
+        }
         let workerID = configuration.workerID
         let admin = AdminServer.make(
             host: configuration.httpHost, port: configuration.httpPort, pipeline: driver, metrics: metrics,
@@ -93,6 +101,7 @@ public final class AvatarWorkerService: Sendable {
             ConsumerLagSampler(
                 consumer: clients.consumer, topic: configuration.jobsTopic, metrics: metrics,
                 interval: configuration.consumerLagInterval, clock: ContinuousClock(), logger: logger),
+            partitionWatcher,
             PipelineService(driver: driver),
             IntakeService(driver: driver, intake: JobIntake(configuration: configuration), consumer: clients.consumer, logger: logger),
         ]

@@ -13,6 +13,8 @@ struct WorkerClients: Sendable {
     let api: CometAPIClient
     let readerConfiguration: KafkaConfiguration
     let jobsPartitions: Int
+    /// The admin client start-up checked the topics with; the partition-count watcher keeps using it.
+    let admin: KafkaAdmin
 
     var eventStreams: [AsyncStream<KafkaClientEvent>] {
         var streams = [consumer.events, ledgerProducer.events]
@@ -33,6 +35,10 @@ struct WorkerClients: Sendable {
         var consumerConfiguration = KafkaConfiguration.consumer(
             bootstrapServers: configuration.brokers, groupID: configuration.group)
         consumerConfiguration.clientID = configuration.workerID
+        // librdkafka notices new partitions only on a metadata refresh (default every 5 minutes); refreshing as often
+        // as the partition-count check lets the group assign a grown topic's partitions about as soon as the worker
+        // learns of them. `--kafka topic.metadata.refresh.interval.ms=…` overrides it.
+        consumerConfiguration["topic.metadata.refresh.interval.ms"] = KafkaConfiguration.milliseconds(configuration.partitionCheckInterval)
         if configuration.exactlyOnce {
             // Offsets are committed by transactions only; nothing may be auto-committed behind their back.
             consumerConfiguration["enable.auto.commit"] = "false"
@@ -67,7 +73,7 @@ struct WorkerClients: Sendable {
         readerConfiguration.readCommitted = true
         return WorkerClients(
             consumer: consumer, ledgerProducer: ledgerProducer, resultProducer: resultProducer, api: api,
-            readerConfiguration: readerConfiguration, jobsPartitions: jobsPartitions)
+            readerConfiguration: readerConfiguration, jobsPartitions: jobsPartitions, admin: admin)
     }
 
     /// Checks that the four topics exist and that the tasks topic matches the jobs topic; returns the partition count.

@@ -16,7 +16,7 @@ extension KafkaAdmin {
         defer { rd_kafka_AdminOptions_destroy(options) }
         var errstr = [CChar](repeating: 0, count: 512)
         _ = rd_kafka_AdminOptions_set_request_timeout(options, timeoutMilliseconds, &errstr, errstr.count)
-        if kind == RD_KAFKA_ADMIN_OP_CREATETOPICS {
+        if kind == RD_KAFKA_ADMIN_OP_CREATETOPICS || kind == RD_KAFKA_ADMIN_OP_CREATEPARTITIONS {
             _ = rd_kafka_AdminOptions_set_operation_timeout(options, timeoutMilliseconds, &errstr, errstr.count)
         }
         send(options, queue)
@@ -24,7 +24,13 @@ extension KafkaAdmin {
             throw KafkaError(code: .timedOut, operation: operation)
         }
         defer { rd_kafka_event_destroy(event) }
-        try KafkaError.check(rd_kafka_event_error(event), operation: operation)
+        let code = rd_kafka_event_error(event)
+        if code != RD_KAFKA_RESP_ERR_NO_ERROR {
+            // The event's own message names the cause (e.g. "CreatePartitions (KIP-195) not supported by broker").
+            throw KafkaError(
+                code: KafkaErrorCode(code), reason: CString.string(rd_kafka_event_error_string(event), fallback: KafkaErrorCode(code).explanation),
+                operation: operation)
+        }
         return try body(event)
     }
 }

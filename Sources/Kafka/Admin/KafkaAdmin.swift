@@ -1,7 +1,7 @@
 import CRdKafka
 import Logging
 
-/// Cluster administration over librdkafka's Admin API: create topics and read topic metadata.
+/// Cluster administration over librdkafka's Admin API: create topics, grow them, read their metadata and configs.
 ///
 /// Every call blocks a dedicated thread (never the cooperative pool) until the broker answers or the timeout passes.
 public final class KafkaAdmin: Sendable {
@@ -61,6 +61,30 @@ public final class KafkaAdmin: Sendable {
                 }
                 try KafkaError.check(described.err, operation: operation)
                 return Int(described.partition_cnt)
+            }
+        }
+    }
+
+    /// The partition counts of those of `topics` that exist, from one metadata request (a missing topic is absent
+    /// from the answer, never created: the request asks for all topics).
+    /// - Throws: ``KafkaError`` when no broker answers, or the cluster reports an error for one of `topics` other
+    ///   than "unknown topic".
+    public func partitionCounts(of topics: [String], timeout: Duration = .seconds(10)) async throws(KafkaError) -> [String: Int] {
+        let handle = handle
+        let milliseconds = KafkaConfiguration.millisecondCount(timeout)
+        let wanted = Set(topics)
+        return try await BlockingCall.run("kafka-admin-metadata") { () throws(KafkaError) in
+            let operation = "read partition counts of \(topics)"
+            return try Self.withMetadata(handle, allTopics: true, timeoutMilliseconds: milliseconds, operation: operation) { metadata throws(KafkaError) in
+                var counts: [String: Int] = [:]
+                for described in UnsafeBufferPointer(start: metadata.topics, count: Int(metadata.topic_cnt)) {
+                    let name = CString.string(described.topic)
+                    guard wanted.contains(name) else { continue }
+                    if described.err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART { continue }
+                    try KafkaError.check(described.err, operation: "\(operation): \(name)")
+                    counts[name] = Int(described.partition_cnt)
+                }
+                return counts
             }
         }
     }

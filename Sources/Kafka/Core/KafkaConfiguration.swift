@@ -106,7 +106,7 @@ public struct KafkaConfiguration: Hashable, Sendable {
     }
 
     /// A `Duration` as whole milliseconds, the unit of every librdkafka `*.ms` property.
-    static func milliseconds(_ duration: Duration) -> String {
+    public static func milliseconds(_ duration: Duration) -> String {
         String(Self.millisecondCount(duration))
     }
 

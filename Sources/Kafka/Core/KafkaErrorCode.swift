@@ -76,6 +76,11 @@ public struct KafkaErrorCode: RawRepresentable, Hashable, Sendable, CustomString
     /// SASL authentication failed (wrong mechanism, user name or password).
     public static let authentication = KafkaErrorCode(RD_KAFKA_RESP_ERR__AUTHENTICATION)
 
+    /// The broker does not implement the request (e.g. CreatePartitions on a broker without KIP-195).
+    public static let unsupportedFeature = KafkaErrorCode(RD_KAFKA_RESP_ERR__UNSUPPORTED_FEATURE)
+    /// A partition count the broker refuses (e.g. not more than the topic has: Kafka cannot remove partitions).
+    public static let invalidPartitions = KafkaErrorCode(RD_KAFKA_RESP_ERR_INVALID_PARTITIONS)
+
     /// Codes that a caller may retry as they are, absent a richer `rd_kafka_error_t` verdict.
     static let retriableByDefault: Set<KafkaErrorCode> = [
         .queueFull, .timedOut, .messageTimedOut, .transport, .allBrokersDown, .notLeaderForPartition,

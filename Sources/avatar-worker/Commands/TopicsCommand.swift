@@ -6,17 +6,25 @@ import Kafka
 struct TopicsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "topics",
-        abstract: "Create the worker's topics.",
-        discussion: "Example: avatar-worker topics create --brokers kafka:9092 --partitions 12",
-        subcommands: [Create.self])
+        abstract: "Create, check and grow the worker's topics.",
+        discussion: """
+            Examples:
+              avatar-worker topics create --brokers kafka:9092 --partitions 12
+              avatar-worker topics check --brokers kafka:9092
+              avatar-worker topics expand --brokers kafka:9092 --partitions 24
+            """,
+        subcommands: [Create.self, Check.self, Expand.self])
 
-    /// `avatar-worker topics create`: the jobs, tasks, results and DLQ topics with one partition count.
+    /// `avatar-worker topics create`: the jobs, tasks, results, DLQ and replay-log topics with one partition count.
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Create jobs, tasks (compacted), results, DLQ and DLQ replay-log (compacted) topics with one partition count.",
             discussion: """
-                Existing topics are reported and left alone; an existing topic with another partition count is an \
-                error, because ledger partition p must hold the jobs of jobs partition p.
+                The two compacted topics get configs that make compaction run on Apache Kafka (Kafka never compacts \
+                the active segment): segment.ms 1h, min.cleanable.dirty.ratio 0.1, delete.retention.ms 1d, \
+                min.compaction.lag.ms 0, max.compaction.lag.ms 6h; the --ledger-… options change them. Existing \
+                topics are reported and left alone (topics check shows their configs); an existing topic with \
+                another partition count is an error, because ledger partition p must hold the jobs of jobs partition p.
 
                 Example: avatar-worker topics create --brokers kafka:9092 --partitions 12 --max-message-bytes 23068672
                 """)
@@ -35,6 +43,8 @@ struct TopicsCommand: AsyncParsableCommand {
                 help: "max.message.bytes of the jobs and DLQ topics (0: the broker's default; jobs with inline media need ~22 MiB).")
         var maxMessageBytes = 0
 
+        @OptionGroup(title: "Compaction of the tasks and replay-log topics") var compaction: LedgerCompactionOptions
+
         func validate() throws {
             guard partitions >= 1 else { throw ValidationError("--partitions must be at least 1, got \(partitions)") }
             guard maxMessageBytes >= 0 else { throw ValidationError("--max-message-bytes must not be negative") }
@@ -49,17 +59,16 @@ struct TopicsCommand: AsyncParsableCommand {
             let settings = try connection.settings()
             let admin = try KafkaAdmin(configuration: settings.readerConfiguration())
             let large = maxMessageBytes > 0 ? ["max.message.bytes": String(maxMessageBytes)] : [:]
-            let specifications = [
-                KafkaTopicSpecification(name: settings.jobsTopic, partitions: partitions, replicationFactor: replicationFactor, configs: large),
-                KafkaTopicSpecification(
-                    name: settings.tasksTopic, partitions: partitions, replicationFactor: replicationFactor,
-                    configs: ["cleanup.policy": "compact"]),
-                KafkaTopicSpecification(name: settings.resultsTopic, partitions: partitions, replicationFactor: replicationFactor),
-                KafkaTopicSpecification(name: settings.dlqTopic, partitions: partitions, replicationFactor: replicationFactor, configs: large),
-                KafkaTopicSpecification(
-                    name: replayLog.topic(for: settings), partitions: partitions, replicationFactor: replicationFactor,
-                    configs: ["cleanup.policy": "compact"]),
-            ]
+            let specifications = WorkerTopic.all(settings: settings, replayLog: replayLog.topic(for: settings)).map { topic in
+                var configs: [String: String] = [:]
+                switch topic.role {
+                case .jobs, .dlq: configs = large
+                case .tasks, .replayLog: configs = compaction.configs
+                case .results: break
+                }
+                return KafkaTopicSpecification(
+                    name: topic.name, partitions: partitions, replicationFactor: replicationFactor, configs: configs)
+            }
             let outcomes = try await admin.createTopics(specifications)
             var mismatches: [String] = []
             for specification in specifications {
