@@ -57,6 +57,13 @@ targets += [
     .testTarget(name: "StrictJSONTests", dependencies: ["StrictJSON"]),
 ]
 
+// MARK: - MediaProbes: PNG/JPEG size and WAV/MP3/M4A/AAC duration from headers
+
+// Foundation-free and dependency-free, so the coverage-guided fuzz target below builds it alone with -sanitize=fuzzer.
+targets += [
+    .target(name: "MediaProbes", swiftSettings: optimizedInDebug),
+]
+
 // MARK: - AvatarJobs: the job contract
 
 // swift-crypto's SHA-256 derives the stable ids (external_task_id, event_id).
@@ -65,7 +72,7 @@ dependencies += [
 ]
 targets += [
     .target(name: "AvatarJobs", dependencies: [
-        "StrictJSON",
+        "StrictJSON", "MediaProbes",
         .product(name: "Crypto", package: "swift-crypto"),
     ], swiftSettings: optimizedInDebug),
     .testTarget(name: "AvatarJobsTests", dependencies: ["AvatarJobs", "StrictJSON", "TestSupport"]),
