@@ -203,6 +203,27 @@ targets += [
     ]),
 ]
 
+// MARK: - Hostile input: the mutation fuzzer against a running worker, and coverage-guided fuzz targets
+
+// HostileInput (development-only, like KafkaDevelopment) mutates valid jobs into hostile ones, produces them to an
+// `avatar-worker run` child on the embedded broker and the simulator, and accounts for every message: the CLI's
+// `fuzz` command and the short form in HostileInputTests run it. FuzzProperties holds what the libFuzzer targets check
+// (StrictJSON and MediaProbes only, so `scripts/fuzz` builds them with -sanitize=fuzzer in seconds); each
+// `fuzz-*` executable is a libFuzzer target when built with `-DLIBFUZZER`, and a corpus replayer otherwise.
+targets += [
+    .target(name: "HostileInput", dependencies: [
+        "AvatarJobs", "Kafka", "KafkaDevelopment", "CometAPISimulator",
+        .product(name: "Logging", package: "swift-log"),
+    ]),
+    .target(name: "FuzzProperties", dependencies: ["StrictJSON", "MediaProbes"]),
+    .executableTarget(name: "fuzz-strict-json", dependencies: ["FuzzProperties"], path: "Fuzz/Targets/fuzz-strict-json"),
+    .executableTarget(name: "fuzz-media-probes", dependencies: ["FuzzProperties"], path: "Fuzz/Targets/fuzz-media-probes"),
+    .testTarget(name: "HostileInputTests", dependencies: [
+        "HostileInput", "FuzzProperties", "AvatarJobs", "StrictJSON", "TestSupport", "WorkerTestSupport",
+    ]),
+]
+cliDependencies += ["HostileInput"]
+
 // MARK: - Command line and test support
 
 targets += [

@@ -36,6 +36,9 @@ struct AvatarWorkerCommand: AsyncParsableCommand {
             // the pipeline's rules in the deterministic simulation
             ExploreCommand.self,
 
+            // hostile input through a running worker
+            FuzzCommand.self,
+
             BenchCommand.self,
         ]
     )
