@@ -119,7 +119,8 @@ struct JobMutator {
     // MARK: - Field level
 
     private mutating func mutateFields(_ family: String, _ template: inout JobTemplate) -> String {
-        let keys = template.fields.map { String(decoding: $0.key, as: UTF8.self) }
+        // Keys a mutation can name again: not one that an earlier mutation made invalid UTF-8.
+        let keys = template.fields.compactMap { String(validating: $0.key, as: UTF8.self) }
         switch family {
         case "equivalent":
             return equivalent(&template)

@@ -18,9 +18,10 @@ import Testing
         #expect(first.map(\.value) != other.map(\.value))
     }
 
-    @Test("every mutation family occurs in 5,000 messages")
+    @Test("every mutation family occurs in 5,000 messages, also stacked on a key made invalid UTF-8 (seed 1 once crashed there)")
     func everyFamily() {
         let families = Set(messages(seed: 11, count: 5000).map(\.family))
+        #expect(messages(seed: 1, count: 5000).count == 5000)
         #expect(families == Set(JobMutator.families.map(\.0)))
     }
 
