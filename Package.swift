@@ -164,6 +164,8 @@ targets += [
         "AvatarWorker", "TestSupport", "WorkerTestSupport", "Kafka", "KafkaDevelopment", "AvatarJobs", "CometAPI",
         "CometAPISimulator",
         .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        .product(name: "Logging", package: "swift-log"),
     ]),
 ]
 cliDependencies += [

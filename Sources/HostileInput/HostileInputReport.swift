@@ -47,7 +47,7 @@ public struct HostileInputReport: Sendable {
         var families: [String: [Int]] = [:]
         var acceptedMedia: [String: Int] = [:]
         for (message, fate) in accounting.fates {
-            if fate == .succeeded, let media = message.mutations.first(where: { $0.hasPrefix("lying-media:") }) {
+            if fate == .succeeded, let media = message.mutations.last(where: { $0.hasPrefix("lying-media:") }) {
                 acceptedMedia[String(media.dropFirst("lying-media:".count)), default: 0] += 1
             }
             var row = families[message.family] ?? [0, 0, 0]
