@@ -216,7 +216,7 @@ targets += [
     .target(name: "HostileInput", dependencies: [
         "AvatarJobs", "Kafka", "KafkaDevelopment", "CometAPISimulator",
         .product(name: "Logging", package: "swift-log"),
-    ]),
+    ], swiftSettings: optimizedInDebug),
     .target(name: "FuzzProperties", dependencies: ["StrictJSON", "MediaProbes"]),
     .executableTarget(name: "fuzz-strict-json", dependencies: ["FuzzProperties"], path: "Fuzz/Targets/fuzz-strict-json"),
     .executableTarget(name: "fuzz-media-probes", dependencies: ["FuzzProperties"], path: "Fuzz/Targets/fuzz-media-probes"),

@@ -48,7 +48,7 @@ struct ProgressWatch {
     /// Refreshes the count; records a crash or a stall. False when the run must stop.
     private mutating func check(produced: Int) async -> Bool {
         let now = ContinuousClock.now
-        let count = await board.settledCount()
+        let count = await board.settledCount
         if count != settled {
             if settled < warmUp, count >= warmUp { sampler.endWarmUp() }
             settled = count

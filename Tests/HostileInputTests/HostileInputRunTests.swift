@@ -35,6 +35,7 @@ import WorkerTestSupport
         event.error = ResultError(code: "oops", message: "not a code", retryable: false)
         await board.addResult(.init(
             topic: "r", partition: 0, offset: 0, key: Array("c".utf8), value: try ContractCoding.encode(event), headers: []))
+        #expect(await board.settledCount == 1)
         let accounting = await board.account(knownCodes: HostileInputReport.knownCodes)
         #expect(accounting.unsettled.map(\.jobID) == ["a", "b"])
         #expect(accounting.violations.contains { $0.contains("untyped code 'oops'") })

@@ -37,12 +37,12 @@ struct FuzzCommand: AsyncParsableCommand {
 
     func run() async throws {
         let seed = seed ?? UInt64.random(in: 1...999_999_999)
-        print("fuzz seed \(seed) (rerun with --seed \(seed))")
+        StandardOutput.line("fuzz seed \(seed) (rerun with --seed \(seed))")
         var options = HostileInputRun.Options(messages: messages, seed: seed, workerExecutable: DemoStack.ownExecutable())
         options.partitions = partitions
         options.stallLimit = .seconds(stallSeconds)
-        let report = try await HostileInputRun(options: options).run { line in print(line) }
-        print(report.summary)
+        let report = try await HostileInputRun(options: options).run { line in StandardOutput.line(line) }
+        StandardOutput.line(report.summary)
         if !report.passed { throw ExitCode(1) }
     }
 }
