@@ -57,6 +57,13 @@ targets += [
     .testTarget(name: "StrictJSONTests", dependencies: ["StrictJSON"]),
 ]
 
+// MARK: - MediaProbes: PNG/JPEG size and WAV/MP3/M4A/AAC duration from headers
+
+// Foundation-free and dependency-free, so the coverage-guided fuzz target below builds it alone with -sanitize=fuzzer.
+targets += [
+    .target(name: "MediaProbes", swiftSettings: optimizedInDebug),
+]
+
 // MARK: - AvatarJobs: the job contract
 
 // swift-crypto's SHA-256 derives the stable ids (external_task_id, event_id).
@@ -65,7 +72,7 @@ dependencies += [
 ]
 targets += [
     .target(name: "AvatarJobs", dependencies: [
-        "StrictJSON",
+        "StrictJSON", "MediaProbes",
         .product(name: "Crypto", package: "swift-crypto"),
     ], swiftSettings: optimizedInDebug),
     .testTarget(name: "AvatarJobsTests", dependencies: ["AvatarJobs", "StrictJSON", "TestSupport"]),
@@ -158,6 +165,7 @@ targets += [
         "CometAPISimulator",
         .product(name: "AsyncHTTPClient", package: "async-http-client"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        .product(name: "Logging", package: "swift-log"),
     ]),
 ]
 cliDependencies += [
@@ -213,6 +221,27 @@ targets += [
         "avatar-worker", "AvatarJobs", "Kafka", "KafkaDevelopment", "TestSupport", "WorkerTestSupport",
     ]),
 ]
+
+// MARK: - Hostile input: the mutation fuzzer against a running worker, and coverage-guided fuzz targets
+
+// HostileInput (development-only, like KafkaDevelopment) mutates valid jobs into hostile ones, produces them to an
+// `avatar-worker run` child on the embedded broker and the simulator, and accounts for every message: the CLI's
+// `fuzz` command and the short form in HostileInputTests run it. FuzzProperties holds what the libFuzzer targets check
+// (StrictJSON and MediaProbes only, so `scripts/fuzz` builds them with -sanitize=fuzzer in seconds); each
+// `fuzz-*` executable is a libFuzzer target when built with `-DLIBFUZZER`, and a corpus replayer otherwise.
+targets += [
+    .target(name: "HostileInput", dependencies: [
+        "AvatarJobs", "Kafka", "KafkaDevelopment", "CometAPISimulator",
+        .product(name: "Logging", package: "swift-log"),
+    ], swiftSettings: optimizedInDebug),
+    .target(name: "FuzzProperties", dependencies: ["StrictJSON", "MediaProbes"]),
+    .executableTarget(name: "fuzz-strict-json", dependencies: ["FuzzProperties"], path: "Fuzz/Targets/fuzz-strict-json"),
+    .executableTarget(name: "fuzz-media-probes", dependencies: ["FuzzProperties"], path: "Fuzz/Targets/fuzz-media-probes"),
+    .testTarget(name: "HostileInputTests", dependencies: [
+        "HostileInput", "FuzzProperties", "AvatarJobs", "StrictJSON", "TestSupport", "WorkerTestSupport",
+    ]),
+]
+cliDependencies += ["HostileInput"]
 
 // MARK: - Command line and test support
 

@@ -39,6 +39,9 @@ struct AvatarWorkerCommand: AsyncParsableCommand {
             // the promises with real processes under a seeded fault schedule
             ChaosCommand.self,
 
+            // hostile input through a running worker
+            FuzzCommand.self,
+
             BenchCommand.self,
         ]
     )

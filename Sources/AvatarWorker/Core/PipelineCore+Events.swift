@@ -90,14 +90,19 @@ extension PipelineCore {
         public var topic: String
         /// Its key.
         public var key: [UInt8]?
-        /// Its value (nil for a tombstone); held only for unreadable messages.
+        /// Its value (nil for a tombstone); held only for unreadable messages, and at most `--max-message-bytes` of it.
         public var value: [UInt8]?
+        /// The value's length when `value` holds only its first `--max-message-bytes` (a message over the limit):
+        /// such a message may be larger than any record the worker can write, so its DLQ copy is cut, not retried
+        /// forever.
+        public var originalByteCount: Int?
 
         /// A raw message.
-        public init(topic: String, key: [UInt8]?, value: [UInt8]?) {
+        public init(topic: String, key: [UInt8]?, value: [UInt8]?, originalByteCount: Int? = nil) {
             self.topic = topic
             self.key = key
             self.value = value
+            self.originalByteCount = originalByteCount
         }
     }
 

@@ -19,7 +19,17 @@ struct JobIntake: Sendable {
     func read(_ message: KafkaConsumerMessage) -> PipelineCore.ConsumedMessage {
         let intake = classify(message)
         var raw = PipelineCore.RawMessage(topic: message.topic, key: message.key, value: nil)
-        if case .unreadable = intake { raw.value = message.value }
+        if case .unreadable = intake, let value = message.value {
+            // The worker's producer takes records up to the limit plus 1 MiB; a bigger message (brokers allow them)
+            // would be refused on every retry and hold the partition's offset back for good. Its first
+            // `maxMessageBytes` go to the DLQ, marked as cut.
+            if value.count > maxMessageBytes {
+                raw.value = Array(value.prefix(maxMessageBytes))
+                raw.originalByteCount = value.count
+            } else {
+                raw.value = value
+            }
+        }
         return PipelineCore.ConsumedMessage(
             partition: message.partition, offset: message.offset, kafkaEpoch: message.epoch,
             traceparent: message.header("traceparent")?.text, intake: intake, raw: raw)

@@ -54,16 +54,20 @@ struct WorkerMessages: Sendable {
             topic: resultsTopic, key: Array(event.jobID.utf8), value: try ContractCoding.encode(event), headers: headers)
     }
 
-    /// The DLQ copy of an unreadable job message: original key and bytes, the reason in headers.
+    /// The DLQ copy of an unreadable job message: original key and bytes, the reason in headers. A message over
+    /// `--max-message-bytes` keeps its first `--max-message-bytes` only, with `original-size` (its length) and
+    /// `value-truncated: true`.
     func deadLetter(_ letter: PipelineCore.DeadLetter) -> KafkaProducerMessage {
-        KafkaProducerMessage(
-            topic: dlqTopic, key: letter.raw.key, value: letter.raw.value ?? [],
-            headers: [
-                KafkaHeader(name: "error-code", text: letter.code),
-                KafkaHeader(name: "error-message", text: letter.reason),
-                KafkaHeader(name: "original-topic", text: letter.raw.topic),
-                KafkaHeader(name: "original-partition", text: String(letter.partition)),
-                KafkaHeader(name: "original-offset", text: String(letter.offset)),
-            ])
+        var headers = [
+            KafkaHeader(name: "error-code", text: letter.code),
+            KafkaHeader(name: "error-message", text: letter.reason),
+            KafkaHeader(name: "original-topic", text: letter.raw.topic),
+            KafkaHeader(name: "original-partition", text: String(letter.partition)),
+            KafkaHeader(name: "original-offset", text: String(letter.offset)),
+        ]
+        if let size = letter.raw.originalByteCount {
+            headers += [KafkaHeader(name: "original-size", text: String(size)), KafkaHeader(name: "value-truncated", text: "true")]
+        }
+        return KafkaProducerMessage(topic: dlqTopic, key: letter.raw.key, value: letter.raw.value ?? [], headers: headers)
     }
 }

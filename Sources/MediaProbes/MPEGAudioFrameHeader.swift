@@ -16,6 +16,10 @@ struct MPEGAudioFrameHeader: Equatable {
     /// Frame length in bytes including the header.
     var frameLength: Int { (samplesPerFrame / 8) * bitrateKbps * 1000 / sampleRate + (padding ? 1 : 0) }
 
+    /// The length of a frame of this version and sample rate at the lowest bitrate without padding: no frame of the
+    /// stream can be shorter.
+    var shortestFrameLength: Int { (samplesPerFrame / 8) * (mpegVersion == 1 ? 32 : 8) * 1000 / sampleRate }
+
     /// Offset from the frame start to a Xing/Info tag (after the side information).
     var xingOffset: Int { 4 + (mpegVersion == 1 ? (isMono ? 17 : 32) : (isMono ? 9 : 17)) }
 

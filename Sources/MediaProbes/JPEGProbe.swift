@@ -1,9 +1,10 @@
-import Foundation
-
 /// JPEG: walks the marker segments from SOI to the first SOFn (baseline, extended, progressive, lossless,
 /// arithmetic), skipping APPn/EXIF, fill bytes and stand-alone markers, then on to SOS, and requires an EOI after
 /// the scan so a cut-off file is reported as truncated.
 enum JPEGProbe {
+    /// Pixels one byte of a JPEG can encode at most: one bit per 8×8 block (the least a DC coefficient costs).
+    static let maximumPixelsPerByte = 512
+
     static func probe(_ reader: ByteReader) throws(MediaProbeError) -> ImageInfo {
         var offset = 2
         var size: (width: Int, height: Int)?
@@ -41,6 +42,12 @@ enum JPEGProbe {
                 size = (width, height)
             } else if marker == 0xDA {
                 guard let size else { throw .corrupt("JPEG scan starts before any frame header") }
+                // Every 8×8 block of the first scan costs at least one bit, so a frame header that claims more
+                // pixels than that lies about the size (a 600-byte file claiming 65535×65535).
+                guard size.width * size.height / maximumPixelsPerByte <= reader.count else {
+                    throw .corrupt("JPEG frame header claims \(size.width)x\(size.height) pixels; \(reader.count) bytes "
+                        + "hold at most \(reader.count * maximumPixelsPerByte) (one bit per 8×8 block)")
+                }
                 guard hasEndOfImage(reader, after: offset + length) else {
                     throw .truncated("JPEG has no end-of-image marker after its scan")
                 }

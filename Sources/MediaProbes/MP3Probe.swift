@@ -65,13 +65,16 @@ enum MP3Probe {
                 try reader.require(xing + 12, 4, "Xing byte count")
                 try checkDeclaredBytes(reader, Int(reader.u32be(xing + 12)), from: frame)
             }
+            try checkDeclaredFrames(reader, frames, header: header, from: frame)
             return frames
         }
         let vbri = frame + 36
         if reader.matches("VBRI", at: vbri) {
             try reader.require(vbri, 18, "VBRI header")
             try checkDeclaredBytes(reader, Int(reader.u32be(vbri + 10)), from: frame)
-            return Int(reader.u32be(vbri + 14))
+            let frames = Int(reader.u32be(vbri + 14))
+            try checkDeclaredFrames(reader, frames, header: header, from: frame)
+            return frames
         }
         return nil
     }
@@ -79,6 +82,18 @@ enum MP3Probe {
     private static func checkDeclaredBytes(_ reader: ByteReader, _ declared: Int, from frame: Int) throws(MediaProbeError) {
         guard declared <= reader.count - frame else {
             throw .truncated("the MP3 tag declares \(declared) bytes of audio; \(reader.count - frame) are present")
+        }
+    }
+
+    /// A tag's frame count must fit in the bytes: every frame is at least as long as one at the lowest bitrate of
+    /// its MPEG version, so a 3 KB file whose tag claims ten minutes of frames is refused, not believed.
+    private static func checkDeclaredFrames(
+        _ reader: ByteReader, _ frames: Int, header: MPEGAudioFrameHeader, from frame: Int
+    ) throws(MediaProbeError) {
+        let shortest = header.shortestFrameLength
+        guard frames <= (reader.count - frame) / shortest else {
+            throw .corrupt("the MP3 tag declares \(frames) frames; \(reader.count - frame) bytes hold at most "
+                + "\((reader.count - frame) / shortest) frames of \(shortest) bytes")
         }
     }
 
