@@ -55,6 +55,7 @@ extension PipelineDriver {
                         if message.offset < start { wentBack = true }
                         guard !wentBack, let (mark, record) = ledgerRecord(message, partition: partition) else { continue }
                         ledger.apply(mark)
+                        // An unreadable record is live for the checkpoint but left out of the restore, as before.
                         if let record { index.apply(offset: message.offset, jobID: mark.jobID, record: TaskLedgerRecord(record)) }
                     }
                 }
@@ -105,13 +106,14 @@ extension PipelineDriver {
         }
     }
 
-    /// A ledger message's checkpoint mark and decoded record (nil: a tombstone, or a value that cannot be read,
-    /// which is logged and marked live as ``LedgerMark/unreadable(offset:jobID:)``); nil for a message without a key.
-    private func ledgerRecord(_ message: KafkaConsumerMessage, partition: Int32) -> (LedgerMark, AvatarTaskRecord?)? {
+    /// A ledger message's checkpoint mark and its record for the restore (`.some(nil)`: a tombstone; nil: a value
+    /// that cannot be read, which is logged and marked live as ``LedgerMark/unreadable(offset:jobID:)``); nil for a
+    /// message without a key.
+    private func ledgerRecord(_ message: KafkaConsumerMessage, partition: Int32) -> (LedgerMark, AvatarTaskRecord??)? {
         guard let jobID = message.keyText else { return nil }
         do {
             let record = try message.value.map(AvatarTaskRecord.decode)
-            return (LedgerMark(offset: message.offset, jobID: jobID, record: record), record)
+            return (LedgerMark(offset: message.offset, jobID: jobID, record: record), .some(record))
         } catch {
             logger.warning("unreadable ledger record skipped", metadata: [
                 "partition": "\(partition)", "offset": "\(message.offset)", "error": "\(error)",
