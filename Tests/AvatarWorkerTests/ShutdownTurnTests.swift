@@ -41,7 +41,8 @@ struct ShutdownTurnTests {
             services: [early, RunsUntilAsked()], logger: Logger(label: "shutdown-turn-test")))
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
-            try await waitUntil("the early service's work to end") { early.workDone.isSet }
+            // The limit only bounds a hang: the whole parallel suite shares two cores, so it is generous.
+            try await waitUntil("the early service's work to end", within: .seconds(120)) { early.workDone.isSet }
             await group.triggerGracefulShutdown()
             // Without the wait, the early service returned while the group was running (or stopping the other one):
             // run() threw serviceFinishedUnexpectedly.
