@@ -48,13 +48,9 @@ final class WakeSignal: Sendable {
             // Started only once the waiter is in place, so its timeout always finds something to wake.
             timer = Task {
                 try? await Task.sleep(for: timeout)
-                self.signalTimeout()
+                self.signal()
             }
         }
         timer?.cancel()
-    }
-
-    private func signalTimeout() {
-        signal()
     }
 }
