@@ -25,6 +25,11 @@ public struct ChaosRunner: Sendable {
         public var exactlyOnce = false
         /// How long the runner waits, once the schedule is over, for every job to end.
         public var settleTimeout: Duration = .seconds(300)
+        /// librdkafka properties (`key=value`) every worker also gets as `--kafka`, after the runner's own (so they
+        /// win), e.g. `debug=cgrp` to log the group protocol of every member.
+        public var workerKafkaProperties: [String] = []
+        /// The workers' `--log-level` (their default, info, when nil).
+        public var workerLogLevel: String?
         /// Where the processes' logs go.
         public var directory: URL
         /// Progress lines (the schedule as performed, waiting), e.g. to stderr.
@@ -71,6 +76,8 @@ public struct ChaosRunner: Sendable {
             arguments += ["--query-by-external-task-id", "true", "--ambiguous-submission", "reconcile-then-fail"]
         }
         if settings.exactlyOnce { arguments += ["--exactly-once", "true"] }
+        for property in settings.workerKafkaProperties { arguments += ["--kafka", property] }
+        if let level = settings.workerLogLevel { arguments += ["--log-level", level] }
         if afterKill { arguments += ["--prior-owner-grace", schedule.plan.afterKillGraceFlag] }
         return arguments
     }

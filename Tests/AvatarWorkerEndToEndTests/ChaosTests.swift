@@ -12,7 +12,7 @@ extension EndToEnd {
         static let seed: UInt64 = 4242
 
         @Test("chaos short form (seed 4242): every job ends once, none is created twice, every fault was injected",
-              .disabled("the group sometimes stops assigning after the scale back to three workers (issue 11 item 4, not fixed yet): run it with scripts/chaos --short --seed 4242"),
+              .disabled("Tansu 0.6 keeps a group leader that is no longer a member, so after the scale to one worker the group often never assigns again (docs/RELIABILITY.md); the workers report it on /readyz and rejoin, which this broker ignores"),
               .timeLimit(.minutes(4)))
         func shortForm() async throws {
             let reportPath = FileManager.default.temporaryDirectory

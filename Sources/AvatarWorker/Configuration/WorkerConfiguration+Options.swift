@@ -59,6 +59,9 @@ extension WorkerConfiguration {
         .stored("partition-check-interval",
                 "how often the jobs and tasks partition counts are read to learn of a growth (also the consumer's metadata refresh)",
                 default: "60s", at: \.partitionCheckInterval) { try $0.duration() },
+        .stored("group-stall-timeout",
+                "time as a group member without partitions, while jobs wait and no committed offset moves, before the worker rejoins its group",
+                default: "3 × session.timeout.ms", at: \.groupStallTimeout) { try $0.duration() },
         .stored("partition-growth-hold", "wait of partitions added by a growth before they use their shares of the fleet cap",
                 default: "partition-check-interval + 10s", at: \.partitionGrowthHold) { try $0.duration() },
     ]

@@ -1,5 +1,6 @@
 import CometAPI
 import Foundation
+import Kafka
 
 /// Everything `avatar-worker run` can be told, with the defaults it runs with when told nothing.
 ///
@@ -86,6 +87,10 @@ public struct WorkerConfiguration: Sendable, Hashable {
     /// check interval plus 10 s (the check's own timeout), which every other worker's check fits in. Shorter lets the
     /// fleet exceed the cap while workers learn the count.
     public var partitionGrowthHold: Duration?
+    /// How long this worker may be a group member without partitions, while jobs wait and no committed offset moves,
+    /// before it leaves and rejoins its group; `nil` means three session timeouts (`kafka.session.timeout.ms`, else
+    /// librdkafka's 45 s). See ``GroupStallDetector``.
+    public var groupStallTimeout: Duration?
     /// librdkafka properties passed through as they are (`kafka.<property>`), overriding the worker's own.
     public var kafka: [String: String] = [:]
     /// File holding the API key, when it does not come from `COMETAPI_KEY`.
@@ -136,4 +141,15 @@ public struct WorkerConfiguration: Sendable, Hashable {
             )
         }
     }
+}
+
+extension WorkerConfiguration {
+    /// The consumer group's session timeout as this worker runs it (`kafka.session.timeout.ms`, else librdkafka's
+    /// default of 45 s).
+    var groupSessionTimeout: Duration {
+        KafkaConfiguration(kafka).sessionTimeout ?? .seconds(45)
+    }
+
+    /// The stall timeout in force: `groupStallTimeout`, or three session timeouts.
+    var effectiveGroupStallTimeout: Duration { groupStallTimeout ?? groupSessionTimeout * 3 }
 }

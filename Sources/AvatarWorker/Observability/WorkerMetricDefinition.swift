@@ -97,6 +97,12 @@ extension WorkerMetricDefinition {
     static let checkpointLag = Self(
         "avatar_worker_ledger_checkpoint_lag", .gauge, labels: ["partition"],
         "Ledger offsets a restore of the owned partition would read: ledger end as last read minus its committed restore checkpoint (set at each restore, scan and checkpoint commit).")
+    static let groupStalled = Self(
+        "avatar_worker_group_stalled", .gauge,
+        "1 while this worker is a group member without partitions although jobs wait and no committed offset has moved for the stall timeout (it rejoins), else 0.")
+    static let groupRejoins = Self(
+        "avatar_worker_group_rejoins_total", .counter,
+        "Times the worker left and rejoined its consumer group because the group had stopped assigning it partitions while jobs waited.")
     static let publishFailures = Self(
         "avatar_worker_publish_failures_total", .counter,
         "Result or dead-letter writes Kafka refused (they are retried).")
@@ -124,6 +130,6 @@ extension WorkerMetricDefinition {
         buildInfo, jobsConsumed, jobsRejected, deadLettered, creates, createDuration, pollDuration, taskDuration,
         resultLatency, pollsPerTask, resultsPublished, apiErrors, tasksInFlight, partitionInFlight, partitionShare,
         fleetCap, consumerLag, tasksNearDeadline, accountGateOpen, callbackHints, restoreDuration, restoreRecords,
-        checkpointLag, publishFailures, ledgerWriteFailures,
+        checkpointLag, groupStalled, groupRejoins, publishFailures, ledgerWriteFailures,
     ]
 }

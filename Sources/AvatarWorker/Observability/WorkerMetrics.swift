@@ -33,6 +33,8 @@ public final class WorkerMetrics: Sendable {
     private let hints: [Bool: Counter]
     private let restoreDurations: DurationHistogram
     private let restoreRecords: Counter
+    private let groupStalled: Gauge
+    private let groupRejoins: Counter
     private let publishFailures: Counter
     private let ledgerWriteFailures: Counter
     private let partitions = Mutex<[Int32: PartitionSeries]>([:])
@@ -91,6 +93,8 @@ public final class WorkerMetrics: Sendable {
         hints = [true: counter(.callbackHints, [("used", "true")]), false: counter(.callbackHints, [("used", "false")])]
         restoreDurations = histogram(.restoreDuration, Self.restoreBuckets)
         restoreRecords = counter(.restoreRecords)
+        groupStalled = gauge(.groupStalled)
+        groupRejoins = counter(.groupRejoins)
         publishFailures = counter(.publishFailures)
         ledgerWriteFailures = counter(.ledgerWriteFailures)
     }
@@ -217,6 +221,12 @@ public final class WorkerMetrics: Sendable {
 
     /// The account gate opened (submissions go out) or closed (an account error holds them).
     public func accountGate(open: Bool) { gateOpen.set(to: open ? 1 : 0) }
+
+    /// Whether the group has stopped feeding this worker (see `GroupStallDetector`).
+    public func groupStall(_ stalled: Bool) { groupStalled.set(to: stalled ? 1 : 0) }
+
+    /// The worker left and rejoined its group because of a stall.
+    public func groupRejoined() { groupRejoins.increment() }
 
     /// A Kling callback arrived; `used` when it named a tracked task and made it due for a poll.
     public func callbackHint(used: Bool) { hints[used]?.increment() }

@@ -7,7 +7,8 @@ import ServiceLifecycle
 /// The HTTP admin server: health, readiness, Prometheus metrics, status, and the Kling callback endpoint.
 ///
 /// `GET /healthz` answers 200 while the process runs; `GET /readyz` 200 once the worker holds an assignment and
-/// every restore finished (503 before and while draining); `GET /metrics` the Prometheus text, with the per-partition
+/// every restore finished (503 before and while draining, and with the reason while the group has stopped assigning
+/// this worker partitions although jobs wait: see ``GroupStallWatch``); `GET /metrics` the Prometheus text, with the per-partition
 /// gauges refreshed from the pipeline's status first; `GET /status` JSON (`WorkerStatus`); `POST /callbacks/kling`
 /// takes a Kling callback (body capped at 64 KiB), makes its task due for an immediate poll and answers 200 at once
 /// (the poll, not the callback, decides the task's fate).
@@ -29,12 +30,13 @@ public enum AdminServer {
     /// The server as a `Service`; `onListening` gets the bound port.
     static func make(
         host: String, port: Int, pipeline: PipelineDriver<WallClock>, metrics: WorkerMetrics, fleetCap: Int,
-        logger: Logger,
+        readinessProblem: @escaping @Sendable () -> String? = { nil }, logger: Logger,
         onListening: @escaping @Sendable (Int) async -> Void
     ) -> some Service {
         let router = Router()
         router.get(RouterPath(livenessPath)) { _, _ in "ok\n" }
         router.get(RouterPath(readinessPath)) { _, _ -> Response in
+            if let problem = readinessProblem() { return text("not ready: \(problem)\n", status: .serviceUnavailable) }
             let ready = pipeline.isReady
             return text(ready ? "ready\n" : "not ready\n", status: ready ? .ok : .serviceUnavailable)
         }

@@ -88,10 +88,16 @@ public final class AvatarWorkerService: Sendable {
             partitionWatcher.rebalanceNoticed(event)
             driver.rebalanced(event)
         }
+        let stallTimeout = configuration.effectiveGroupStallTimeout
+        let stallWatch = GroupStallWatch(
+            consumer: clients.consumer, jobsTopic: configuration.jobsTopic,
+            partitionCount: { partitionWatcher.knownCount }, timeout: stallTimeout,
+            interval: max(.seconds(1), stallTimeout / 6), metrics: metrics, logger: logger)
         let workerID = configuration.workerID
         let admin = AdminServer.make(
             host: configuration.httpHost, port: configuration.httpPort, pipeline: driver, metrics: metrics,
-            fleetCap: configuration.fleetInFlightCap, logger: logger
+            fleetCap: configuration.fleetInFlightCap, readinessProblem: { stallWatch.readinessProblem(at: .now) },
+            logger: logger
         ) { port in
             onReady(Ready(httpPort: port, workerID: workerID, pid: getpid()))
         }
@@ -102,6 +108,7 @@ public final class AvatarWorkerService: Sendable {
                 consumer: clients.consumer, topic: configuration.jobsTopic, metrics: metrics,
                 interval: configuration.consumerLagInterval, clock: ContinuousClock(), logger: logger),
             partitionWatcher,
+            stallWatch,
             PipelineService(driver: driver),
             IntakeService(driver: driver, intake: JobIntake(configuration: configuration), consumer: clients.consumer, logger: logger),
         ]

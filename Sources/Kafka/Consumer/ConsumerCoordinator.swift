@@ -20,6 +20,8 @@ final class ConsumerCoordinator: Sendable {
         var terminalError: KafkaError?
         var isClosed = false
         var handler: KafkaRebalanceHandler?
+        /// The topics of the last subscribe (what ``KafkaConsumer/rejoin()`` subscribes to again).
+        var subscription: [String] = []
     }
 
     /// What the poll thread should do next.

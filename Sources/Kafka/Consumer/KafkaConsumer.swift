@@ -89,7 +89,29 @@ public final class KafkaConsumer: Sendable {
     /// Joins the group for `topics`. `onRebalance` is called before every assignment and revocation takes effect
     /// (see ``KafkaRebalanceHandler``); it is released when the consumer closes.
     public func subscribe(topics: [String], onRebalance: KafkaRebalanceHandler? = nil) throws(KafkaError) {
-        coordinator.state.withLock { $0.handler = onRebalance }
+        coordinator.state.withLock { $0.handler = onRebalance; $0.subscription = topics }
+        try Self.subscribe(handle, to: topics)
+    }
+
+    /// Leaves the group (LeaveGroup) and joins it again, with the same topics and rebalance handler.
+    ///
+    /// For a member the group has stopped feeding (no assignment for a long time while jobs wait): the leave removes
+    /// the member from the coordinator's group and the join that follows is a membership change, so the coordinator
+    /// runs a new round, which a plain rejoin of a known follower with unchanged metadata does not (Apache Kafka
+    /// answers that with the current generation). librdkafka keeps its member id for the join; a coordinator that
+    /// no longer knows it answers UNKNOWN_MEMBER_ID and librdkafka joins with a fresh one. Whatever the member still
+    /// holds is revoked through the handler first, as on any leave.
+    public func rejoin() throws(KafkaError) {
+        let topics = coordinator.state.withLock { $0.subscription }
+        guard !topics.isEmpty else {
+            throw KafkaError(code: .invalidState, reason: "rejoin needs a subscription first", operation: "rejoin group",
+                             isRetriable: false)
+        }
+        try KafkaError.check(rd_kafka_unsubscribe(handle.pointer), operation: "unsubscribe to rejoin")
+        try Self.subscribe(handle, to: topics)
+    }
+
+    private static func subscribe(_ handle: RdKafkaHandle, to topics: [String]) throws(KafkaError) {
         let list = TopicPartitionList.make(topics.map { KafkaTopicPartition(topic: $0, partition: RD_KAFKA_PARTITION_UA) })
         defer { rd_kafka_topic_partition_list_destroy(list) }
         try KafkaError.check(rd_kafka_subscribe(handle.pointer, list), operation: "subscribe to \(topics)")
@@ -122,6 +144,14 @@ public final class KafkaConsumer: Sendable {
 
     /// The epoch of `partition`'s current assignment, nil when it is not assigned.
     public func currentEpoch(of partition: KafkaTopicPartition) -> UInt64? { coordinator.epochs()[partition] }
+
+    /// The member id the group coordinator gave this consumer, nil before it joined (and after it left).
+    public var memberID: String? {
+        guard let id = rd_kafka_memberid(handle.pointer) else { return nil }
+        defer { rd_kafka_mem_free(handle.pointer, id) }
+        let text = String(cString: id)
+        return text.isEmpty ? nil : text
+    }
 
     /// The fatal error that made this consumer unusable, if one happened.
     public var fatalError: KafkaError? { handle.fatalError(operation: "consumer") }

@@ -54,6 +54,15 @@ struct ChaosCommand: AsyncParsableCommand {
     @Flag(name: .customLong("print-schedule"), help: "Only print the fault schedule for the seed and exit.")
     var printSchedule = false
 
+    @Option(name: .customLong("worker-kafka"),
+            help: ArgumentHelp("A librdkafka property every worker also gets, as its --kafka (repeatable; e.g. debug=cgrp to log the group protocol).",
+                               valueName: "key=value"))
+    var workerKafka: [String] = []
+
+    @Option(name: .customLong("worker-log-level"),
+            help: "The workers' --log-level (debug also shows librdkafka's debug contexts asked for with --worker-kafka debug=…).")
+    var workerLogLevel: String?
+
     func validate() throws {
         if let problem = plan.problem { throw ValidationError(problem) }
         guard ["reconcile-then-fail", "fail"].contains(ambiguousSubmission) else {
@@ -61,6 +70,12 @@ struct ChaosCommand: AsyncParsableCommand {
         }
         guard partitions >= workers, partitions <= 64 else {
             throw ValidationError("--partitions must be within \(workers)…64 (each worker must be able to own one), got \(partitions)")
+        }
+        for property in workerKafka where !property.contains("=") {
+            throw ValidationError("--worker-kafka wants key=value, got \(property)")
+        }
+        if let workerLogLevel, !["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(workerLogLevel) {
+            throw ValidationError("--worker-log-level: unknown level \(workerLogLevel)")
         }
         guard settleTimeout >= 10 else { throw ValidationError("--settle-timeout must be at least 10 s, got \(settleTimeout)") }
     }
@@ -87,6 +102,8 @@ struct ChaosCommand: AsyncParsableCommand {
         settings.reconciling = ambiguousSubmission == "reconcile-then-fail"
         settings.exactlyOnce = exactlyOnce
         settings.settleTimeout = .seconds(settleTimeout)
+        settings.workerKafkaProperties = workerKafka
+        settings.workerLogLevel = workerLogLevel
         header(schedule, settings: settings).forEach(StandardOutput.line)
 
         let runner = ChaosRunner(schedule: schedule, settings: settings)
@@ -115,6 +132,8 @@ struct ChaosCommand: AsyncParsableCommand {
         if partitions != 6 { repeatLine += " --partitions \(partitions)" }
         if !settings.reconciling { repeatLine += " --ambiguous-submission fail" }
         if exactlyOnce { repeatLine += " --exactly-once" }
+        for property in workerKafka { repeatLine += " --worker-kafka \(property)" }
+        if let workerLogLevel { repeatLine += " --worker-log-level \(workerLogLevel)" }
         let counts = schedule.countsByKind
         return [
             "chaos: seed \(schedule.seed) (repeat: \(repeatLine))",
