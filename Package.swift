@@ -42,7 +42,7 @@ targets += [
     // production module as Hummingbird keeps HummingbirdTesting apart: the CLI's demo and bench commands and the test
     // support link it; the worker does not.
     .target(name: "KafkaDevelopment", dependencies: [
-        "Kafka",
+        "Kafka", "CRdKafka",
         .product(name: "Logging", package: "swift-log"),
     ]),
     .testTarget(name: "KafkaDevelopmentTests", dependencies: ["KafkaDevelopment"]),

@@ -25,6 +25,8 @@ public struct ChaosRunner: Sendable {
         public var exactlyOnce = false
         /// How long the runner waits, once the schedule is over, for every job to end.
         public var settleTimeout: Duration = .seconds(300)
+        /// The development broker the run uses.
+        public var broker: ChaosBrokerKind = .mock
         /// librdkafka properties (`key=value`) every worker also gets as `--kafka`, after the runner's own (so they
         /// win), e.g. `debug=cgrp` to log the group protocol of every member.
         public var workerKafkaProperties: [String] = []
@@ -46,6 +48,8 @@ public struct ChaosRunner: Sendable {
     /// The workers' API request timeout: short, so a lost answer costs seconds, and above the simulator's slow
     /// answers (2 s) but below its lost answers' hold (8 s).
     public static let requestTimeout = "5s"
+    /// The topics the workers use (their default names), all with `Settings.partitions` partitions.
+    static let topics = ["avatar.jobs", "avatar.tasks", "avatar.results", "avatar.jobs.dlq", "avatar.jobs.dlq.replays"]
     /// The workers' drain deadline on SIGTERM.
     public static let drainDeadline = "10s"
 
@@ -89,7 +93,14 @@ public struct ChaosRunner: Sendable {
         var quiet = Logger(label: "chaos")
         quiet.logLevel = .warning
         try FileManager.default.createDirectory(at: settings.directory, withIntermediateDirectories: true)
-        let broker = try await EmbeddedBroker.start(logger: quiet)
+        let broker: any ChaosBroker = switch settings.broker {
+        case .mock:
+            try await MockBrokerProcess.start(
+                executable: settings.executable,
+                topics: Dictionary(uniqueKeysWithValues: Self.topics.map { ($0, settings.partitions) }),
+                directory: settings.directory)
+        case .tansu: try await EmbeddedBroker.start(logger: quiet)
+        }
         let stack = ChaosStack(broker: broker)
         // Torn down outside this task, so a cancelled run (Ctrl-C) still waits for its processes to end.
         do {
@@ -111,7 +122,9 @@ public struct ChaosRunner: Sendable {
             settings: SimulatorProcess.Settings(queryByExternalID: settings.reconciling), directory: settings.directory)
         stack.simulator = simulator
         settings.progress("simulator \(simulator.baseURL) (pid \(simulator.process.pid))")
-        try await runToCompletion(["topics", "create", "--brokers", broker.bootstrapServers, "--partitions", "\(settings.partitions)"])
+        if settings.broker == .tansu {
+            try await runToCompletion(["topics", "create", "--brokers", broker.bootstrapServers, "--partitions", "\(settings.partitions)"])
+        }
 
         let watch = ResultTopicWatch()
         await watch.start(bootstrapServers: broker.bootstrapServers, topic: "avatar.results", logger: logger)
@@ -215,6 +228,8 @@ public enum ChaosRunError: Error, CustomStringConvertible {
     case commandFailed(arguments: [String], stderr: String)
     /// The simulator refused a control request.
     case simulatorRefused(path: String, status: Int)
+    /// The broker process ended although nobody stopped it.
+    case brokerEnded(pid: Int32)
 
     /// What went wrong.
     public var description: String {
@@ -223,6 +238,7 @@ public enum ChaosRunError: Error, CustomStringConvertible {
         case .commandFailed(let arguments, let stderr):
             "`avatar-worker \(arguments.joined(separator: " "))` failed; stderr:\n\(stderr)"
         case .simulatorRefused(let path, let status): "the simulator answered \(status) to \(path)"
+        case .brokerEnded(let pid): "the broker (pid \(pid)) has ended"
         }
     }
 }

@@ -11,11 +11,11 @@ final class ChaosStack: Sendable {
         var watch: ResultTopicWatch?
     }
 
-    /// The embedded broker (started first, stopped last).
-    let broker: EmbeddedBroker
+    /// The broker (started first, stopped last).
+    let broker: any ChaosBroker
     private let parts = Mutex(Parts())
 
-    init(broker: EmbeddedBroker) {
+    init(broker: any ChaosBroker) {
         self.broker = broker
     }
 
@@ -46,6 +46,6 @@ final class ChaosStack: Sendable {
         }
         await watch?.stop()
         await simulator?.stop()
-        await broker.stop()
+        await broker.shutDown()
     }
 }

@@ -30,8 +30,9 @@ struct AvatarWorkerCommand: AsyncParsableCommand {
             // job contract (validate)
             ValidateCommand.self,
 
-            // CometAPI (simulate)
+            // CometAPI (simulate), and a second development broker (librdkafka's mock cluster)
             SimulateCommand.self,
+            MockBrokerCommand.self,
 
             // the pipeline's rules in the deterministic simulation
             ExploreCommand.self,

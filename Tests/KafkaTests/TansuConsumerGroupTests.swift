@@ -46,29 +46,6 @@ struct TansuConsumerGroupTests {
         }
     }
 
-    @Test("rejoin leaves the group and joins it again: the partitions are revoked, then assigned again")
-    func rejoinComesBackAsANewMember() async throws {
-        try await withEmbeddedBroker { broker in
-            let topic = UniqueName.make("rejoin")
-            try await seed(broker, topic: topic, partitions: 2, count: 4)
-            let recorder = RebalanceRecorder()
-            let consumer = try KafkaConsumer(configuration: broker.consumerConfiguration(groupID: UniqueName.make("g")))
-            #expect(throws: KafkaError.self, "no subscription to rejoin yet") { try consumer.rejoin() }
-            try consumer.subscribe(topics: [topic], onRebalance: recorder.handler())
-            _ = try await MessageCollector(consumer).take(4)
-            try await recorder.waitUntil("both partitions assigned") { $0.count == 2 }
-            #expect(consumer.memberID != nil)
-            try consumer.rejoin()
-            try await recorder.waitUntil("both partitions revoked") { $0.isEmpty }
-            try await recorder.waitUntil("both partitions assigned again", within: .seconds(60)) { $0.count == 2 }
-            #expect(consumer.memberID != nil, "a member again")
-            let events = recorder.events
-            #expect(events.filter { if case .revoked(let partitions, _) = $0 { !partitions.isEmpty } else { false } }.count == 1)
-            #expect(events.filter { if case .assigned(let partitions) = $0 { !partitions.isEmpty } else { false } }.count >= 2)
-            await consumer.close()
-        }
-    }
-
     @Test("a member commits offsets of a topic it does not consume (a changelog's checkpoint) and reads them back")
     func commitsOutsideTheAssignment() async throws {
         try await withEmbeddedBroker { broker in

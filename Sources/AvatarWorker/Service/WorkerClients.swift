@@ -99,8 +99,20 @@ struct WorkerClients: Sendable {
 
     /// Leaves the group (shutdown has handed every partition over and committed already, so the last revocation
     /// finds nothing left to do), flushes the producers and closes the API client.
+    /// How long `close` waits for the consumer to leave the group.
+    static let consumerCloseLimit: Duration = .seconds(10)
+
     func close(logger: Logger) async {
-        await consumer.close()
+        // Leaving the group waits for the offset commit, and a coordinator in the middle of a round can hold that
+        // behind a JoinGroup for a whole request timeout (60 s): longer than any drain deadline promises. Past the
+        // bound the worker exits without the leave; the coordinator drops it after its session timeout, and what
+        // was not committed is consumed again (the ledger keeps that from creating anything twice).
+        let consumer = consumer
+        if !(await boundedWait(Self.consumerCloseLimit, { await consumer.close() })) {
+            logger.warning("the consumer did not leave the group in time; exiting without waiting for it", metadata: [
+                "limit_seconds": "\(Self.consumerCloseLimit.components.seconds)",
+            ])
+        }
         await resultProducer.close(timeout: .seconds(10))
         if resultProducer !== ledgerProducer { await ledgerProducer.close(timeout: .seconds(10)) }
         do {

@@ -11,7 +11,8 @@ struct ChaosCommand: AsyncParsableCommand {
         commandName: "chaos",
         abstract: "Run workers under a seeded fault schedule (kills, SIGTERM, broker stalls, API storms, scaling) and check every promise.",
         discussion: """
-            Everything runs on this machine: the embedded Tansu broker, `avatar-worker simulate` and \
+            Everything runs on this machine: a development broker (librdkafka's mock cluster as `avatar-worker \
+            mock-broker`, or the embedded Tansu with --broker tansu), `avatar-worker simulate` and \
             `avatar-worker run` processes started from this binary, all on 127.0.0.1 and all stopped at the end \
             (also on Ctrl-C). Progress goes to stderr, the report to stdout. Exit status 0 when every promise held, \
             1 on any violation (each is listed), 2 on a usage error.
@@ -54,6 +55,9 @@ struct ChaosCommand: AsyncParsableCommand {
     @Flag(name: .customLong("print-schedule"), help: "Only print the fault schedule for the seed and exit.")
     var printSchedule = false
 
+    @Option(help: "The development broker: mock (librdkafka's mock cluster, its own process) or tansu (the embedded Tansu 0.6, whose group coordinator can keep a departed leader: docs/RELIABILITY.md).")
+    var broker = "mock"
+
     @Option(name: .customLong("worker-kafka"),
             help: ArgumentHelp("A librdkafka property every worker also gets, as its --kafka (repeatable; e.g. debug=cgrp to log the group protocol).",
                                valueName: "key=value"))
@@ -70,6 +74,9 @@ struct ChaosCommand: AsyncParsableCommand {
         }
         guard partitions >= workers, partitions <= 64 else {
             throw ValidationError("--partitions must be within \(workers)…64 (each worker must be able to own one), got \(partitions)")
+        }
+        guard ChaosBrokerKind(rawValue: broker) != nil else {
+            throw ValidationError("--broker must be mock or tansu, got \(broker)")
         }
         for property in workerKafka where !property.contains("=") {
             throw ValidationError("--worker-kafka wants key=value, got \(property)")
@@ -103,6 +110,7 @@ struct ChaosCommand: AsyncParsableCommand {
         settings.exactlyOnce = exactlyOnce
         settings.settleTimeout = .seconds(settleTimeout)
         settings.workerKafkaProperties = workerKafka
+        settings.broker = ChaosBrokerKind(rawValue: broker) ?? .mock
         settings.workerLogLevel = workerLogLevel
         header(schedule, settings: settings).forEach(StandardOutput.line)
 
@@ -132,6 +140,7 @@ struct ChaosCommand: AsyncParsableCommand {
         if partitions != 6 { repeatLine += " --partitions \(partitions)" }
         if !settings.reconciling { repeatLine += " --ambiguous-submission fail" }
         if exactlyOnce { repeatLine += " --exactly-once" }
+        if broker != "mock" { repeatLine += " --broker \(broker)" }
         for property in workerKafka { repeatLine += " --worker-kafka \(property)" }
         if let workerLogLevel { repeatLine += " --worker-log-level \(workerLogLevel)" }
         let counts = schedule.countsByKind

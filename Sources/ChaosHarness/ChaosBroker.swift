@@ -1,0 +1,75 @@
+import Foundation
+import Kafka
+import KafkaDevelopment
+
+/// Which development broker a chaos run uses.
+public enum ChaosBrokerKind: String, Sendable, CaseIterable {
+    /// librdkafka's mock cluster in its own process (`avatar-worker mock-broker`): the default, as its group
+    /// coordinator replaces a leader that leaves.
+    case mock
+    /// The embedded Tansu broker, as `scripts/demo` and the tests use; Tansu 0.6 keeps a group leader that is no
+    /// longer a member, so a run that scales the group down often ends with partitions nobody is assigned
+    /// (docs/RELIABILITY.md).
+    case tansu
+}
+
+/// The broker of a chaos run: one process the schedule can stall with SIGSTOP and thaw with SIGCONT.
+protocol ChaosBroker: Sendable {
+    /// `host:port` for clients.
+    var bootstrapServers: String { get }
+    /// Its process id (what SIGSTOP and SIGCONT go to).
+    var pid: Int32 { get }
+    /// Stalls it (SIGSTOP).
+    func pause() throws
+    /// Thaws it (SIGCONT).
+    func resume() throws
+    /// Ends it and waits until it has.
+    func shutDown() async
+}
+
+extension ChaosBroker {
+    /// A producer configuration for it.
+    func producerConfiguration() -> KafkaConfiguration { .producer(bootstrapServers: bootstrapServers) }
+}
+
+extension EmbeddedBroker: ChaosBroker {
+    func shutDown() async { await stop() }
+}
+
+/// `avatar-worker mock-broker` as a child process.
+struct MockBrokerProcess: ChaosBroker {
+    let process: ChildProcess
+    let bootstrapServers: String
+
+    var pid: Int32 { process.pid }
+
+    /// Starts `executable mock-broker` with `topics` (name → partitions) and waits for its `bootstrap` line. The
+    /// topics are made by the mock itself: its admin API answers CreateTopics only after a controller lookup that
+    /// never succeeds.
+    static func start(executable: String, topics: [String: Int], directory: URL) async throws -> MockBrokerProcess {
+        let process = try await ChildProcess.start(
+            executable: executable,
+            arguments: ["mock-broker"] + topics.sorted { $0.key < $1.key }.flatMap { ["--topic", "\($0.key)=\($0.value)"] },
+            outputPath: directory.appendingPathComponent("broker.out").path,
+            errorPath: directory.appendingPathComponent("broker.log").path)
+        do {
+            let line = try await process.waitForOutputLine(within: .seconds(30), what: "its bootstrap line") {
+                $0.hasPrefix("bootstrap ")
+            }
+            return MockBrokerProcess(process: process, bootstrapServers: String(line.dropFirst("bootstrap ".count)))
+        } catch {
+            await process.stop(grace: .seconds(2))
+            throw error
+        }
+    }
+
+    func pause() throws { try signal(SIGSTOP) }
+
+    func resume() throws { try signal(SIGCONT) }
+
+    func shutDown() async { await process.stop(grace: .seconds(5)) }
+
+    private func signal(_ number: Int32) throws {
+        guard process.signal(number) else { throw ChaosRunError.brokerEnded(pid: process.pid) }
+    }
+}
