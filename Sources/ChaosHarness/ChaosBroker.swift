@@ -43,24 +43,14 @@ struct MockBrokerProcess: ChaosBroker {
 
     var pid: Int32 { process.pid }
 
-    /// Starts `executable mock-broker` with `topics` (name → partitions) and waits for its `bootstrap` line. The
-    /// topics are made by the mock itself: its admin API answers CreateTopics only after a controller lookup that
-    /// never succeeds.
-    static func start(executable: String, topics: [String: Int], directory: URL) async throws -> MockBrokerProcess {
-        let process = try await ChildProcess.start(
-            executable: executable,
-            arguments: ["mock-broker"] + topics.sorted { $0.key < $1.key }.flatMap { ["--topic", "\($0.key)=\($0.value)"] },
-            outputPath: directory.appendingPathComponent("broker.out").path,
-            errorPath: directory.appendingPathComponent("broker.log").path)
-        do {
-            let line = try await process.waitForOutputLine(within: .seconds(30), what: "its bootstrap line") {
-                $0.hasPrefix("bootstrap ")
-            }
-            return MockBrokerProcess(process: process, bootstrapServers: String(line.dropFirst("bootstrap ".count)))
-        } catch {
-            await process.stop(grace: .seconds(2))
-            throw error
-        }
+    /// Starts `executable mock-broker` with `topics` of `partitions` partitions each and waits for its `bootstrap`
+    /// line. The topics are made by the mock itself: its admin API answers CreateTopics only after a controller lookup
+    /// that never succeeds.
+    static func start(executable: String, topics: [String], partitions: Int, directory: URL) async throws -> MockBrokerProcess {
+        let (process, servers) = try await ChildProcess.start(
+            executable: executable, arguments: ["mock-broker"] + topics.flatMap { ["--topic", "\($0)=\(partitions)"] },
+            name: "broker", directory: directory, awaiting: "bootstrap ", what: "its bootstrap line")
+        return MockBrokerProcess(process: process, bootstrapServers: servers)
     }
 
     func pause() throws { try signal(SIGSTOP) }

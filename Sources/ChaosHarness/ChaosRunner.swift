@@ -1,3 +1,4 @@
+import AvatarWorker
 import CometAPISimulator
 import Foundation
 import Kafka
@@ -48,8 +49,11 @@ public struct ChaosRunner: Sendable {
     /// The workers' API request timeout: short, so a lost answer costs seconds, and above the simulator's slow
     /// answers (2 s) but below its lost answers' hold (8 s).
     public static let requestTimeout = "5s"
-    /// The topics the workers use (their default names), all with `Settings.partitions` partitions.
-    static let topics = ["avatar.jobs", "avatar.tasks", "avatar.results", "avatar.jobs.dlq", "avatar.jobs.dlq.replays"]
+    /// The topics the workers use: their defaults, as the runner gives them no topic flags.
+    static let topics: [String] = {
+        let defaults = WorkerConfiguration()
+        return [defaults.jobsTopic, defaults.tasksTopic, defaults.resultsTopic, defaults.dlqTopic]
+    }()
     /// The workers' drain deadline on SIGTERM.
     public static let drainDeadline = "10s"
 
@@ -97,7 +101,7 @@ public struct ChaosRunner: Sendable {
         case .mock:
             try await MockBrokerProcess.start(
                 executable: settings.executable,
-                topics: Dictionary(uniqueKeysWithValues: Self.topics.map { ($0, settings.partitions) }),
+                topics: Self.topics, partitions: settings.partitions,
                 directory: settings.directory)
         case .tansu: try await EmbeddedBroker.start(logger: quiet)
         }

@@ -33,19 +33,10 @@ struct SimulatorProcess: Sendable {
             "--no-answer-seconds", "\(settings.noAnswerSeconds)", "--log-level", "warning",
         ]
         if settings.queryByExternalID { arguments.append("--query-by-external-id") }
-        let process = try await ChildProcess.start(
-            executable: executable, arguments: arguments,
-            outputPath: directory.appendingPathComponent("simulator.out").path,
-            errorPath: directory.appendingPathComponent("simulator.log").path)
-        do {
-            let line = try await process.waitForOutputLine(within: .seconds(30), what: "its listening line") {
-                $0.hasPrefix("listening on ")
-            }
-            return SimulatorProcess(process: process, baseURL: String(line.dropFirst("listening on ".count)))
-        } catch {
-            await process.stop(grace: .seconds(2))
-            throw error
-        }
+        let (process, baseURL) = try await ChildProcess.start(
+            executable: executable, arguments: arguments, name: "simulator", directory: directory,
+            awaiting: "listening on ", what: "its listening line")
+        return SimulatorProcess(process: process, baseURL: baseURL)
     }
 
     /// Queues `count` injections of `fault` on `route`.

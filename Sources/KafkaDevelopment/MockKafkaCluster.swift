@@ -9,11 +9,12 @@ import Kafka
 /// group coordinator elects a new leader among the members that rejoin, which Tansu 0.6 does not
 /// (docs/RELIABILITY.md). Topics are created by clients (CreateTopics) or `createTopic(_:partitions:)`.
 ///
-/// Why `@unchecked Sendable` is sound: it holds two pointers set once; the mock-cluster functions used here post
-/// their work to the cluster's own thread and are safe from any thread; both are destroyed only in `deinit`.
+/// Why `@unchecked Sendable` is sound: it holds two pointers set once; the mock-cluster functions post their work to
+/// the cluster's own thread and are safe from any thread; both are destroyed only in `deinit`.
 public final class MockKafkaCluster: @unchecked Sendable {
     private let owner: OpaquePointer
-    private let cluster: OpaquePointer
+    /// The `rd_kafka_mock_cluster_t`, for fault injection through `rdkafka_mock.h` (request errors, brokers down).
+    public let pointer: OpaquePointer
 
     /// Starts a cluster of `brokers` brokers with no initial rebalance delay (a group's first join is not held back).
     public init(brokers: Int32 = 1) throws(KafkaError) {
@@ -27,25 +28,25 @@ public final class MockKafkaCluster: @unchecked Sendable {
             throw KafkaError(code: .invalidState, reason: "could not create a mock cluster", operation: "start mock cluster")
         }
         self.owner = owner
-        self.cluster = cluster
+        self.pointer = cluster
         rd_kafka_mock_group_initial_rebalance_delay_ms(cluster, 0)
     }
 
     deinit {
-        rd_kafka_mock_cluster_destroy(cluster)
+        rd_kafka_mock_cluster_destroy(pointer)
         rd_kafka_destroy(owner)
     }
 
     /// `host:port,…` of its brokers.
-    public var bootstrapServers: String { String(cString: rd_kafka_mock_cluster_bootstraps(cluster)) }
+    public var bootstrapServers: String { String(cString: rd_kafka_mock_cluster_bootstraps(pointer)) }
 
     /// Creates `name` with `partitions` partitions (replication factor 1).
-    public func createTopic(_ name: String, partitions: Int32) throws(KafkaError) {
+    public func createTopic(_ name: String, partitions: Int32 = 1) throws(KafkaError) {
         guard partitions > 0, !name.isEmpty else {
             throw KafkaError(code: .invalidArgument, reason: "a topic needs a name and at least one partition, got \(name)=\(partitions)",
                              operation: "create topic")
         }
-        try KafkaError.checkMock(rd_kafka_mock_topic_create(cluster, name, partitions, 1), operation: "create topic \(name)")
+        try KafkaError.checkMock(rd_kafka_mock_topic_create(pointer, name, partitions, 1), operation: "create topic \(name)")
     }
 }
 

@@ -17,7 +17,7 @@ struct MockClusterProducerTests {
     func retriableErrors() async throws {
         let mock = try MockCluster()
         let topic = UniqueName.make("retry")
-        mock.createTopic(topic)
+        try mock.createTopic(topic)
         let producer = try KafkaProducer(configuration: mock.producerConfiguration())
         _ = try await producer.send(KafkaProducerMessage(topic: topic, partition: 0, key: "warm-up", value: "0"))
         mock.startRequestTracking()
@@ -34,7 +34,7 @@ struct MockClusterProducerTests {
     func nonRetriableError() async throws {
         let mock = try MockCluster()
         let topic = UniqueName.make("denied")
-        mock.createTopic(topic)
+        try mock.createTopic(topic)
         let producer = try KafkaProducer(configuration: mock.producerConfiguration())
         _ = try await producer.send(KafkaProducerMessage(topic: topic, partition: 0, key: nil, value: "warm-up"))
         mock.failNextProduceRequests(with: [.topicAuthorizationFailed])
@@ -54,7 +54,7 @@ struct MockClusterProducerTests {
     func brokerDownAndBack() async throws {
         let mock = try MockCluster()
         let topic = UniqueName.make("outage")
-        mock.createTopic(topic)
+        try mock.createTopic(topic)
         // A produce request that reaches the mock broker while it is down is never answered, and whether the batch
         // gets there before or after the outage starts depends on scheduling. A short request timeout lets the
         // idempotent producer retry such a request (same sequence numbers, so no duplicate) well within the
@@ -82,7 +82,7 @@ struct MockClusterProducerTests {
     func queueFullIsBackpressure() async throws {
         let mock = try MockCluster()
         let topic = UniqueName.make("pressure")
-        mock.createTopic(topic, partitions: 2)
+        try mock.createTopic(topic, partitions: 2)
         let producer = try KafkaProducer(
             configuration: mock.producerConfiguration().merging(["queue.buffering.max.messages": "3"]))
         let bulk = (0..<300).map { KafkaProducerMessage(topic: topic, partition: Int32($0 % 2), key: nil, value: "\($0)") }
@@ -103,7 +103,7 @@ struct MockClusterProducerTests {
     func closePurges() async throws {
         let mock = try MockCluster()
         let topic = UniqueName.make("purge")
-        mock.createTopic(topic)
+        try mock.createTopic(topic)
         let producer = try KafkaProducer(configuration: mock.producerConfiguration().merging(["message.timeout.ms": "60000"]))
         _ = try await producer.send(KafkaProducerMessage(topic: topic, partition: 0, key: nil, value: "warm-up"))
         mock.setBroker(1, up: false)
@@ -123,8 +123,8 @@ struct MockClusterProducerTests {
         let mock = try MockCluster()
         let first = UniqueName.make("mixed-a")
         let second = UniqueName.make("mixed-b")
-        mock.createTopic(first, partitions: 2)
-        mock.createTopic(second, partitions: 1)
+        try mock.createTopic(first, partitions: 2)
+        try mock.createTopic(second, partitions: 1)
         let producer = try KafkaProducer(configuration: mock.producerConfiguration())
         // Runs without headers go through librdkafka's batch call, records with headers one by one: interleave them,
         // switch topics, and put more than one run's worth (256) in a row.
@@ -171,7 +171,7 @@ struct MockClusterProducerTests {
     func oddRecordsRoundTrip() async throws {
         let mock = try MockCluster()
         let topic = UniqueName.make("odd")
-        mock.createTopic(topic)
+        try mock.createTopic(topic)
         let producer = try KafkaProducer(configuration: mock.producerConfiguration())
         let headers = [
             KafkaHeader(name: "null", value: nil), KafkaHeader(name: "bin", value: [0xff, 0x00, 0xfe]),

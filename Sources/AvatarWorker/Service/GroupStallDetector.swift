@@ -24,8 +24,9 @@ struct GroupStallDetector<Instant: InstantProtocol> where Instant.Duration == Du
         var end: Int64
         var low: Int64 = 0
 
-        /// Records between the group's committed offset (or the log start when nothing is committed) and the end.
-        var backlog: Int64 { max(0, end - max(committed ?? low, low)) }
+        /// Records between the group's committed offset (or the log start when nothing is committed, or when the
+        /// committed offset fell below it) and the end: the consumer lag, counted from what the partition still holds.
+        var backlog: Int64 { ConsumerLag.of(high: end, low: low, committed: committed.map { max($0, low) }) }
     }
 
     /// What the detector concluded from a sample.

@@ -97,11 +97,11 @@ struct WorkerClients: Sendable {
         return configuration.jobsPartitions ?? jobs
     }
 
-    /// Leaves the group (shutdown has handed every partition over and committed already, so the last revocation
-    /// finds nothing left to do), flushes the producers and closes the API client.
     /// How long `close` waits for the consumer to leave the group.
     static let consumerCloseLimit: Duration = .seconds(10)
 
+    /// Leaves the group (shutdown has handed every partition over and committed already, so the last revocation
+    /// finds nothing left to do), flushes the producers and closes the API client.
     func close(logger: Logger) async {
         // Leaving the group waits for the offset commit, and a coordinator in the middle of a round can hold that
         // behind a JoinGroup for a whole request timeout (60 s): longer than any drain deadline promises. Past the
