@@ -8,26 +8,32 @@ import NIOHTTP1
 /// The CometAPI simulator as its own process (`avatar-worker simulate`), so the workers talk to it over real sockets
 /// that a storm can reset, and the chaos runner drives it only through its control routes: `POST /_sim/faults` for
 /// storms, `DELETE /_sim/faults` when the schedule ends, `GET /_sim/stats` for the checker.
-struct SimulatorProcess: Sendable {
+public struct SimulatorProcess: Sendable {
     /// How the simulator is started.
-    struct Settings: Sendable {
+    public struct Settings: Sendable {
         /// Task lifetimes in seconds (`--task-seconds`).
-        var taskSeconds = "1-3"
+        public var taskSeconds = "1-3"
         /// Whether it answers queries by `external_task_id` (what reconciliation needs).
-        var queryByExternalID = true
+        public var queryByExternalID = true
         /// Delay of a slow answer and spread of a slow body, in seconds; below the workers' request timeout.
-        var slowSeconds = 2.0
+        public var slowSeconds = 2.0
         /// How long a lost answer holds the connection, in seconds; above the workers' request timeout.
-        var noAnswerSeconds = 8.0
+        public var noAnswerSeconds = 8.0
+
+        /// The chaos runner's settings; a benchmark sets `taskSeconds`.
+        public init(taskSeconds: String = "1-3", queryByExternalID: Bool = true) {
+            self.taskSeconds = taskSeconds
+            self.queryByExternalID = queryByExternalID
+        }
     }
 
     /// The child process.
-    let process: ChildProcess
+    public let process: ChildProcess
     /// `http://127.0.0.1:port`.
-    let baseURL: String
+    public let baseURL: String
 
     /// Starts `executable simulate` on a free port and waits for its `listening on` line.
-    static func start(executable: String, settings: Settings, directory: URL) async throws -> SimulatorProcess {
+    public static func start(executable: String, settings: Settings, directory: URL) async throws -> SimulatorProcess {
         var arguments = [
             "simulate", "--port", "0", "--task-seconds", settings.taskSeconds, "--slow-seconds", "\(settings.slowSeconds)",
             "--no-answer-seconds", "\(settings.noAnswerSeconds)", "--log-level", "warning",
@@ -50,13 +56,24 @@ struct SimulatorProcess: Sendable {
         _ = try await call(.DELETE, "/_sim/faults", body: nil)
     }
 
-    /// The counters now.
-    func stats() async throws -> SimulatorStats {
-        try JSONDecoder().decode(SimulatorStats.self, from: Data(try await call(.GET, "/_sim/stats", body: nil)))
+    /// The counters now; `brief` leaves out the per-external-id map and the count by status (cheap at 100,000 tasks).
+    public func stats(brief: Bool = false) async throws -> SimulatorStats {
+        let path = brief ? "/_sim/stats?brief=true" : "/_sim/stats"
+        return try JSONDecoder().decode(SimulatorStats.self, from: Data(try await call(.GET, path, body: nil)))
+    }
+
+    /// Starts a new query mark: `tasks_queried_since_mark` counts distinct tasks queried from now on.
+    public func markQueries() async throws {
+        _ = try await call(.POST, "/_sim/query-mark", body: nil)
+    }
+
+    /// Forgets every task and counter.
+    public func reset() async throws {
+        _ = try await call(.POST, "/_sim/reset", body: nil)
     }
 
     /// Stops it (SIGTERM, SIGKILL after a grace).
-    func stop() async {
+    public func stop() async {
         await process.stop(grace: .seconds(5))
     }
 

@@ -120,9 +120,17 @@ public final class CometAPISimulator: Sendable {
     }
 
     /// The counters now (the same as `GET /_sim/stats`).
-    public func stats() -> SimulatorStats {
+    ///
+    /// - Parameter brief: leave out the per-`external_task_id` map and the count by status, which cost a walk over
+    ///   every task (`GET /_sim/stats?brief=true`): what a benchmark that samples often at 100,000 tasks asks for.
+    public func stats(brief: Bool = false) -> SimulatorStats {
         let now = Date()
-        return state.withLock { $0.account.stats(at: now) }
+        return state.withLock { $0.account.stats(at: now, brief: brief) }
+    }
+
+    /// Starts a new query mark (`POST /_sim/query-mark`): `tasks_queried_since_mark` counts from zero again.
+    public func markQueries() {
+        state.withLock { $0.account.markQueries() }
     }
 
     /// Queues `count` injections of `fault` for the next requests on `route`.

@@ -197,6 +197,11 @@ struct CoreHarness {
         }
     }
 
+    /// The observations of the last step.
+    var observations: [PipelineCore.Observation] {
+        last.compactMap { if case .observe(let observation) = $0 { observation } else { nil } }
+    }
+
     var creates: [(id: UInt64, call: PipelineCore.CreateCall)] {
         last.compactMap { if case .create(let id, let call) = $0 { (id, call) } else { nil } }
     }

@@ -130,7 +130,7 @@ struct WorkerMetricsTests {
             .createFinished(failure: .throttled, businessCode: 1303, seconds: 0.1),
             .pollFinished(seconds: 0.2),
             .taskEnded(mode: .pro, outcome: .deadlineExceeded, seconds: 90, polls: 4),
-            .resultAcked(type: .failed, errorCode: "deadline.exceeded", secondsSinceConsumed: 95),
+            .resultAcked(type: .failed, errorCode: "deadline.exceeded", secondsSinceConsumed: 95, secondsSinceDecided: 0.003),
             .resultAcked(type: .failed, errorCode: "image.too_small", secondsSinceConsumed: nil),
             .partitionCapacity(partition: 2, inFlight: 3, limit: 4, share: 5),
             .restoreFinished(partition: 2, seconds: 1.5, liveRecords: 3, from: 10, end: 17),
@@ -152,6 +152,13 @@ struct WorkerMetricsTests {
         #expect(samples.sum("avatar_worker_results_published_total", where: ["error_code": "deadline.exceeded"]) == 1)
         #expect(samples.sum("avatar_worker_results_published_total", where: ["error_code": "image.too_small"]) == 1)
         #expect(samples.sum("avatar_worker_result_latency_seconds_count") == 1, "only the job consumed here has a latency")
+        #expect(samples.sum("avatar_worker_stage_latency_seconds_count", where: ["stage": "decided_to_acked"]) == 1)
+        #expect(samples.sum("avatar_worker_stage_latency_seconds_bucket", where: ["stage": "decided_to_acked", "le": "0.003"]) == 1)
+        #expect(samples.sum("avatar_worker_stage_latency_seconds_bucket", where: ["stage": "decided_to_acked", "le": "0.002"]) == 0)
+        #expect(samples.sum("avatar_worker_stage_latency_seconds_count", where: ["stage": "intake_to_create"]) == 0)
+        metrics.stageFinished(.intakeToCreate, duration: .microseconds(700))
+        #expect(PrometheusSamples(metrics.render()).sum(
+            "avatar_worker_stage_latency_seconds_bucket", where: ["stage": "intake_to_create", "le": "0.001"]) == 1)
         #expect(samples.sum("avatar_worker_partition_tasks_in_flight", where: ["partition": "2"]) == 3)
         #expect(samples.sum("avatar_worker_partition_in_flight_share", where: ["partition": "2"]) == 4)
         #expect(samples.sum("avatar_worker_fleet_in_flight_cap") == 20)
@@ -180,6 +187,7 @@ struct WorkerMetricsTests {
             "buildInfo(version:librdkafka:)", "jobConsumed()", "jobRejected(code:)", "deadLettered(reason:)",
             "createFinished(outcome:businessCode:duration:)", "pollFinished(duration:)", "apiError(_:)",
             "taskEnded(mode:outcome:duration:polls:)", "resultAcked(succeeded:errorCode:sinceConsumed:)",
+            "stageFinished(_:duration:)",
             "partitionState(partition:inFlight:share:cap:)", "consumerLag(partition:lag:)", "partitionReleased(partition:)",
             "record(_:fleetCap:)", "tasksNearDeadline(count:)", "accountGate(open:)", "callbackHint(used:)",
             "restoreFinished(duration:offsets:)", "checkpointLag(partition:lag:)", "publishFailed()", "ledgerWriteFailed()",

@@ -37,6 +37,31 @@ struct SimulatorTests {
         }
     }
 
+    @Test("the query mark counts distinct tasks queried since it; brief stats leave out the per-id map")
+    func queryMark() async throws {
+        try await withSimulator { simulator in
+            let http = SimulatorHTTP(simulator: simulator)
+            var ids: [String] = []
+            for index in 0..<3 {
+                let answer = try await http.create(with(["external_task_id": "mark-\(index)"]))
+                ids.append(try #require((answer.json["data"] as? [String: Any])?["task_id"] as? String))
+            }
+            _ = try await http.call(.GET, "/kling/v1/videos/avatar/image2video/\(ids[0])")
+            #expect(simulator.stats().tasksQueriedSinceMark == 1)
+            #expect(try await http.call(.POST, "/_sim/query-mark").status == 200)
+            #expect(simulator.stats().tasksQueriedSinceMark == 0, "the mark starts the count again")
+            for id in [ids[1], ids[1], ids[2]] { _ = try await http.call(.GET, "/kling/v1/videos/avatar/image2video/\(id)") }
+            _ = try await http.call(.GET, "/kling/v1/videos/avatar/image2video/no-such-task")
+            #expect(simulator.stats().tasksQueriedSinceMark == 2, "distinct tasks found, not queries")
+            let brief = try await http.call(.GET, "/_sim/stats?brief=true").json
+            #expect(brief["tasks_queried_since_mark"] as? Int == 2)
+            #expect((brief["creates_by_external_task_id"] as? [String: Any])?.isEmpty == true)
+            #expect(brief["creates_total"] as? Int == 3)
+            let full = try await http.call(.GET, "/_sim/stats").json
+            #expect((full["creates_by_external_task_id"] as? [String: Any])?.count == 3)
+        }
+    }
+
     @Test("a body that is not JSON is 1200")
     func unreadableBody() async throws {
         try await withSimulator { simulator in

@@ -65,6 +65,9 @@ extension PipelineCore {
             }
             storeAdvancedOffset(of: partition, &step)
         case .startPolling(let taskID):
+            // A task exists: no create can follow, so the payload (a base64 image or audio can be megabytes) is let
+            // go; polling and the result need only the ledger record.
+            job.job = nil
             taskJobs[taskID] = job.record.jobID
             progress(.submitted, of: &job, &step)
             startPolling(&job, &step)

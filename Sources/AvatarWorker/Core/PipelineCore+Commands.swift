@@ -68,6 +68,9 @@ extension PipelineCore {
         public var externalTaskID: String
         /// Whether this call is the account gate's probe.
         public var isProbe: Bool
+        /// When this process received the job's message, set on the first create this process sends for it (for the
+        /// `intake_to_create` stage); nil on a retry, a probe's re-send or a restored job.
+        public var receivedAt: WallClock.Instant? = nil
     }
 
     /// A record the publisher writes.
@@ -124,7 +127,10 @@ extension PipelineCore {
         case resultDecided(jobID: String, type: String)
         /// A terminal result (with its error code when it failed) was acknowledged this long after its job was
         /// consumed; `nil` where the core keeps no consumption instant (a job restored from the ledger, a rejection).
-        case resultAcked(type: AvatarResultEvent.EventType, errorCode: String?, secondsSinceConsumed: Double?)
+        /// `secondsSinceDecided` runs from the moment the outcome was decided (nil for a rejection, which has none).
+        case resultAcked(
+            type: AvatarResultEvent.EventType, errorCode: String?, secondsSinceConsumed: Double?,
+            secondsSinceDecided: Double? = nil)
         /// A partition's in-flight tasks, its current limit and its share of the fleet cap.
         case partitionCapacity(partition: Int32, inFlight: Int, limit: Int, share: Int)
         /// A partition was given up.

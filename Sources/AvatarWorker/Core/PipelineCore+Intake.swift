@@ -81,7 +81,8 @@ extension PipelineCore {
                 return
             }
             if tracked.job == nil {
-                tracked.job = waiting.job
+                // Only a job that may still create keeps the payload (see `.startPolling`).
+                if tracked.lifecycle.taskID == nil { tracked.job = waiting.job }
                 tracked.receivedAt = waiting.receivedAt
                 if tracked.createAwaitingJob != nil {
                     tracked.createAwaitingJob = nil

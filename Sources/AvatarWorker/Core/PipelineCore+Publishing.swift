@@ -13,6 +13,7 @@ extension PipelineCore {
                        policy: options.writeRetry, &step)
             return
         }
+        if job.decidedAt == nil { job.decidedAt = step.now }
         if job.writeFailures == 0 {
             observeEnd(of: job, outcome: outcome, &step)
             step.observe(.resultDecided(jobID: job.record.jobID, type: outcome.eventType.rawValue))
@@ -111,7 +112,8 @@ extension PipelineCore {
             job.writeFailures = 0
             step.observe(.resultAcked(
                 type: type, errorCode: event?.error?.code,
-                secondsSinceConsumed: job.receivedAt.map { $0.duration(to: step.now).inSeconds }))
+                secondsSinceConsumed: job.receivedAt.map { $0.duration(to: step.now).inSeconds },
+                secondsSinceDecided: job.decidedAt.map { $0.duration(to: step.now).inSeconds }))
             apply(job.lifecycle.handle(.resultPublished), to: &job, &step)
         case .direct(let offset, let resultType):
             if let resultType {

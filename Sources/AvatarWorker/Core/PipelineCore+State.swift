@@ -91,7 +91,8 @@ struct PipelineJob: Sendable {
     let partition: Int32
     let epoch: AssignmentEpoch
     var record: AvatarTaskRecord
-    /// The validated job; nil for a job restored from the ledger until its message is delivered again.
+    /// The validated job; nil for a job restored from the ledger until its message is delivered again, and nil once its
+    /// task exists (no create can follow: the payload is let go, see `.startPolling`).
     var job: ValidatedJob?
     /// A create the lifecycle asked for while `job` was still nil: sent once the message arrives.
     var createAwaitingJob: Int?
@@ -105,6 +106,10 @@ struct PipelineJob: Sendable {
     var announced: Set<AvatarResultEvent.EventType> = []
     /// When this process received the job's message (nil for a restored job whose message has not come back).
     var receivedAt: WallClock.Instant?
+    /// When its terminal outcome was first decided (the start of the `decided_to_acked` stage).
+    var decidedAt: WallClock.Instant?
+    /// Whether a create was sent for it by this process (so only the first measures `intake_to_create`).
+    var createStageTaken = false
     /// The ledger offset of the record the job was restored from.
     var ledgerOffset: Int64?
     /// Whether the job was restored from the ledger (rather than received fresh).

@@ -87,13 +87,17 @@ extension PipelineCore {
             }
             createQueue.removeFirst()
             job.queuedForCreate = false
+            // Only the first create of this process measures intake_to_create: a retry's wait is backoff, not work.
+            let firstCreate = !job.createStageTaken && !isProbe
+            job.createStageTaken = true
             job.createSent = true
             let id = nextID()
             pending[id] = .create(ref, job.partition, probe: isProbe, sentAt: step.now)
             createsInFlight += 1
             jobs[ref.jobID] = job
             step.commands.append(.create(id: id, CreateCall(
-                job: validated, externalTaskID: job.lifecycle.externalTaskID, isProbe: isProbe)))
+                job: validated, externalTaskID: job.lifecycle.externalTaskID, isProbe: isProbe,
+                receivedAt: firstCreate ? job.receivedAt : nil)))
         }
         wakeHeldJobForProbe(&step)
     }

@@ -206,6 +206,9 @@ extension PipelineDriver {
             image: job.image.apiValue, speech: Self.speech(of: job.audio), prompt: job.prompt ?? "",
             mode: job.mode == .pro ? .professional : .standard, watermark: job.watermark,
             callbackURL: job.callbackURL, externalTaskID: call.externalTaskID)
+        if let receivedAt = call.receivedAt {
+            metrics.stageFinished(.intakeToCreate, duration: receivedAt.duration(to: clock.now))
+        }
         do {
             let created = try await client.createAvatarTask(request)
             failpoints.reached(.afterCreate)

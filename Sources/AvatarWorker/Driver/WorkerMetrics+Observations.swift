@@ -19,7 +19,8 @@ extension WorkerMetrics {
             pollFinished(duration: .seconds(seconds))
         case .taskEnded(let mode, let outcome, let seconds, let polls):
             taskEnded(mode: mode, outcome: outcome, duration: .seconds(seconds), polls: polls)
-        case .resultAcked(let type, let errorCode, let seconds):
+        case .resultAcked(let type, let errorCode, let seconds, let sinceDecided):
+            if let sinceDecided { stageFinished(.decidedToAcked, duration: .seconds(sinceDecided)) }
             let succeeded = type == .succeeded
             if let seconds {
                 resultAcked(succeeded: succeeded, errorCode: errorCode, sinceConsumed: .seconds(seconds))

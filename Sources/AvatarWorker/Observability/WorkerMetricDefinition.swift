@@ -70,6 +70,9 @@ extension WorkerMetricDefinition {
     static let resultLatency = Self(
         "avatar_worker_result_latency_seconds", .histogram,
         "Time from consuming a job to the acknowledgement of its terminal result event.")
+    static let stageLatency = Self(
+        "avatar_worker_stage_latency_seconds", .histogram, labels: ["stage"],
+        "Time the worker itself adds to a job: intake_to_create from its message received to its first create handed to the HTTP client (the submitting record's write included), decided_to_acked from its terminal outcome decided (a terminal poll answer, a failed create, a deadline) to its result event acknowledged.")
     static let pollsPerTask = Self(
         "avatar_worker_polls_per_task", .histogram,
         "Task queries one task needed until it ended.")
@@ -128,7 +131,7 @@ extension WorkerMetricDefinition {
     /// Every metric the worker exports, in the README's order.
     public static let all: [WorkerMetricDefinition] = [
         buildInfo, jobsConsumed, jobsRejected, deadLettered, creates, createDuration, pollDuration, taskDuration,
-        resultLatency, pollsPerTask, resultsPublished, apiErrors, tasksInFlight, partitionInFlight, partitionShare,
+        resultLatency, stageLatency, pollsPerTask, resultsPublished, apiErrors, tasksInFlight, partitionInFlight, partitionShare,
         fleetCap, consumerLag, tasksNearDeadline, accountGateOpen, callbackHints, restoreDuration, restoreRecords,
         checkpointLag, groupStalled, groupRejoins, publishFailures, ledgerWriteFailures,
     ]

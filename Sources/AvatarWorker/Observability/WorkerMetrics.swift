@@ -23,6 +23,7 @@ public final class WorkerMetrics: Sendable {
     private let pollDurations: DurationHistogram
     private let taskDurations: [TaskSeries: DurationHistogram]
     private let resultLatencies: DurationHistogram
+    private let stageLatencies: [WorkerStage: DurationHistogram]
     private let pollCounts: ValueHistogram
     private let results: [ResultSeries: Counter]
     private let apiErrors: [APIErrorSeries: Counter]
@@ -77,6 +78,9 @@ public final class WorkerMetrics: Sendable {
             ($0, histogram(.taskDuration, Self.taskBuckets, [("mode", $0.mode.rawValue), ("outcome", $0.outcome.name)]))
         })
         resultLatencies = histogram(.resultLatency, Self.taskBuckets)
+        stageLatencies = Dictionary(uniqueKeysWithValues: WorkerStage.allCases.map {
+            ($0, histogram(.stageLatency, Self.stageBuckets, [("stage", $0.rawValue)]))
+        })
         pollCounts = registry.makeValueHistogram(
             descriptor: Self.descriptor(.pollsPerTask), buckets: [1, 2, 3, 5, 8, 13, 21, 34, 55, 89, 144])
         results = Dictionary(uniqueKeysWithValues: ResultSeries.all.map {
@@ -150,6 +154,11 @@ public final class WorkerMetrics: Sendable {
     public func resultAcked(succeeded: Bool, errorCode: String?, sinceConsumed: Duration) {
         countResult(succeeded: succeeded, errorCode: errorCode)
         resultLatencies.record(sinceConsumed)
+    }
+
+    /// A job passed through one of the worker's own stages (``WorkerStage``) in `duration`.
+    public func stageFinished(_ stage: WorkerStage, duration: Duration) {
+        stageLatencies[stage]?.record(duration)
     }
 
     func countResult(succeeded: Bool, errorCode: String?) {
@@ -256,8 +265,24 @@ public final class WorkerMetrics: Sendable {
 
     /// API calls: from a fast query to a create that waits out a slow gateway.
     static let callBuckets: [Duration] = [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60].map { .seconds($0) }
+    /// The worker's own stages: fine below 10 ms (the latency target of `bench latency`), coarse above.
+    static let stageBuckets: [Duration] = [
+        0.0005, 0.001, 0.0015, 0.002, 0.003, 0.004, 0.005, 0.006, 0.008, 0.01, 0.0125, 0.015, 0.02, 0.03, 0.05, 0.1,
+        0.25, 0.5, 1, 2.5, 5, 10,
+    ].map { .seconds($0) }
     /// Tasks and whole jobs: seconds (the simulator) to the hours a total deadline allows.
     static let taskBuckets: [Duration] = [1, 5, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200].map { .seconds($0) }
     /// Restores: milliseconds for a compacted ledger to minutes for a long history.
     static let restoreBuckets: [Duration] = [0.01, 0.05, 0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300].map { .seconds($0) }
+}
+
+/// The stretches of a job's flow that are the worker's own work (no API task time in them), for
+/// `avatar_worker_stage_latency_seconds`.
+public enum WorkerStage: String, CaseIterable, Sendable {
+    /// From the job's message received to its first create call handed to the HTTP client: validation, the
+    /// submitting record's ledger write and its acknowledgement, the create queue.
+    case intakeToCreate = "intake_to_create"
+    /// From the job's terminal outcome decided (a terminal poll answer, a failed create, a deadline) to its result
+    /// event acknowledged by Kafka.
+    case decidedToAcked = "decided_to_acked"
 }

@@ -11,6 +11,8 @@ struct SimulatedAccount: Sendable {
     private var awaitingCallbacks: Set<String> = []
     private var nextTaskNumber: UInt64 = 878_106_242_831_892_000
     private(set) var counters = SimulatorStats()
+    /// Task ids a query found since the last ``markQueries()`` (what `tasks_queried_since_mark` counts).
+    private var queriedSinceMark: Set<String> = []
 
     /// Why a create was refused by the account itself (after request validation).
     enum CreateRefusal: Error, Equatable {
@@ -83,14 +85,29 @@ struct SimulatedAccount: Sendable {
         return due
     }
 
+    /// Notes that a query found `taskID` (for `tasks_queried_since_mark`).
+    mutating func noteQueried(_ taskID: String) {
+        queriedSinceMark.insert(taskID)
+    }
+
+    /// Starts a new query mark: from now on `tasks_queried_since_mark` counts the distinct tasks queried after it.
+    mutating func markQueries() {
+        queriedSinceMark = []
+    }
+
     /// Applies `change` to the counters.
     mutating func count(_ change: (inout SimulatorStats) -> Void) {
         change(&counters)
     }
 
     /// The counters with `tasks_by_status` filled in for `now`.
-    func stats(at now: Date) -> SimulatorStats {
+    func stats(at now: Date, brief: Bool = false) -> SimulatorStats {
         var stats = counters
+        stats.tasksQueriedSinceMark = queriedSinceMark.count
+        if brief {
+            stats.createsByExternalTaskID = [:]
+            return stats
+        }
         stats.tasksByStatus = Dictionary(grouping: tasks.values, by: { $0.status(at: now).rawValue }).mapValues(\.count)
         return stats
     }

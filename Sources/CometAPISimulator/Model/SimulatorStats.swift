@@ -22,6 +22,9 @@ public struct SimulatorStats: Sendable, Equatable, Codable {
     public var tasksByStatus: [String: Int] = [:]
     /// Faults injected, by fault name.
     public var faultsInjected: [String: Int] = [:]
+    /// Distinct tasks a query found since the last `POST /_sim/query-mark` (or the start): a benchmark's "every task
+    /// was polled again".
+    public var tasksQueriedSinceMark = 0
     /// Callbacks answered with 2xx.
     public var callbacksDelivered = 0
     /// Callbacks that failed or were not sent (non-loopback URL).
@@ -41,6 +44,7 @@ public struct SimulatorStats: Sendable, Equatable, Codable {
         case validationFailuresTotal = "validation_failures_total"
         case tasksByStatus = "tasks_by_status"
         case faultsInjected = "faults_injected"
+        case tasksQueriedSinceMark = "tasks_queried_since_mark"
         case callbacksDelivered = "callbacks_delivered"
         case callbacksFailed = "callbacks_failed"
     }

@@ -125,7 +125,9 @@ extension CometAPISimulator {
     private func query(_ identifier: String, shape: SimulatorConfiguration.ResponseShape) -> SimulatorAnswer {
         let now = Date()
         let (task, base) = state.withLock { state in
-            (state.account.task(identifiedBy: identifier, allowExternalID: configuration.allowsQueryByExternalTaskID), state.baseURL)
+            let task = state.account.task(identifiedBy: identifier, allowExternalID: configuration.allowsQueryByExternalTaskID)
+            if let task { state.account.noteQueried(task.taskID) }
+            return (task, state.baseURL)
         }
         guard let task else {
             return .klingError(404, code: 1203, message: "task \(identifier.prefix(80)) does not exist", shape: shape)

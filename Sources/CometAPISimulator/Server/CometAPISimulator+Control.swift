@@ -4,7 +4,9 @@ import NIOCore
 
 /// The simulator's own routes under `/_sim/` (no key needed; loopback tooling only):
 ///
-/// - `GET /_sim/stats`: ``SimulatorStats`` as JSON (creates per external task id, totals, faults, callbacks).
+/// - `GET /_sim/stats`: ``SimulatorStats`` as JSON (creates per external task id, totals, faults, callbacks);
+///   `?brief=true` leaves out the per-external-id map and the count by status (no walk over every task).
+/// - `POST /_sim/query-mark`: `tasks_queried_since_mark` starts again from zero.
 /// - `POST /_sim/faults` with `{"faults":[{"fault":"reset-after-read","route":"create","count":1}]}`: queue faults
 ///   for the next matching requests (`route` create|query|tts|any, default any; `count` default 1).
 /// - `GET /_sim/faults`: the queue. `DELETE /_sim/faults`: empty it.
@@ -42,11 +44,16 @@ public enum SimulatorControlRoutes {
 
 extension CometAPISimulator {
     func addControlRoutes(to router: Router<SimulatorRequestContext>) {
-        router.get("/_sim/stats") { _, _ in
+        router.get("/_sim/stats") { request, _ in
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
-            let body = (try? encoder.encode(self.stats())).map { Array($0) } ?? []
+            let brief = request.uri.queryParameters.get("brief") == "true"
+            let body = (try? encoder.encode(self.stats(brief: brief))).map { Array($0) } ?? []
             return SimulatorAnswer(status: 200, body: body).response
+        }
+        router.post("/_sim/query-mark") { _, _ in
+            self.markQueries()
+            return SimulatorAnswer.json(200, ["marked": true]).response
         }
         router.post("/_sim/faults") { request, _ in
             let body = Array(buffer: try await request.body.collect(upTo: 1 << 20))

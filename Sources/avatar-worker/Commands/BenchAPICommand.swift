@@ -173,20 +173,7 @@ struct BenchAPICommand: AsyncParsableCommand {
     }
 
     private func runWrk(arguments: [String]) throws -> Double {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: wrkPath)
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
-        guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix("Requests/sec:") }),
-              let value = Double(line.dropFirst("Requests/sec:".count).trimmingCharacters(in: .whitespaces)) else {
-            throw BenchFailure(what: "could not read wrk's output:\n\(text)")
-        }
-        return value
+        try BenchWrk.run(path: wrkPath, arguments: arguments)
     }
 
     static let request = AvatarTaskRequest(image: "https://images.test/portrait.png", speech: .audioID("bench-audio"), prompt: "bench")

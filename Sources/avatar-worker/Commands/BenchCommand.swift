@@ -19,6 +19,12 @@ struct BenchCommand: AsyncParsableCommand {
 
             // worker end to end vs the bare CometAPI client
             BenchWorkerCommand.self,
+
+            // issue 10: one worker process end to end, against baselines measured in the same run
+            BenchThroughputCommand.self,
+            BenchCapacityCommand.self,
+            BenchLatencyCommand.self,
+            BenchRecoveryCommand.self,
         ]
     )
 }

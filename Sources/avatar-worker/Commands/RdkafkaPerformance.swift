@@ -15,10 +15,12 @@ struct RdkafkaPerformance {
     /// librdkafka properties for the consumer run, the same ones the Kafka module's consumer gets.
     let consumerSettings: [(String, String)]
 
-    /// Produces `count` messages of `size` bytes to partition 0 with `producerSettings` (`-a -1` is `acks=all`).
-    func produce(topic: String, count: Int, size: Int) throws -> Run {
+    /// Produces `count` messages of `size` bytes to `partition` (nil: spread over all partitions by the tool's
+    /// partitioner) with `producerSettings` (`-a -1` is `acks=all`).
+    func produce(topic: String, partition: Int32? = 0, count: Int, size: Int) throws -> Run {
         try run(
-            ["-P", "-t", topic, "-p", "0", "-b", bootstrapServers, "-s", "\(size)", "-c", "\(count)", "-a", "-1"]
+            ["-P", "-t", topic] + (partition.map { ["-p", "\($0)"] } ?? [])
+                + ["-b", bootstrapServers, "-s", "\(size)", "-c", "\(count)", "-a", "-1"]
                 + Self.properties(producerSettings),
             pattern: #"(\d+) messages produced .* in (\d+)ms"#, count: count)
     }
