@@ -47,11 +47,6 @@ struct WorkerClients: Sendable {
         var producerConfiguration = KafkaConfiguration.producer(bootstrapServers: configuration.brokers)
         producerConfiguration.clientID = configuration.workerID
         producerConfiguration["message.max.bytes"] = String(configuration.maxMessageBytes + 1 << 20)
-        // Every ledger write and result is awaited by the job that made it (a create waits for its submitting record,
-        // a tombstone for the result), so librdkafka's 5 ms default linger is added to each job up to four times.
-        // 1 ms keeps the batching of writes made at the same moment; `bench latency` measured the result stage's median
-        // go from 5.6 ms to 0.7 ms without linger. `--kafka linger.ms=N` sets it back.
-        producerConfiguration["linger.ms"] = "1"
         let ledgerProducer = try KafkaProducer(configuration: producerConfiguration.merging(overrides), logger: logger)
         var resultProducer = ledgerProducer
         if configuration.exactlyOnce {
