@@ -51,6 +51,7 @@ struct AvatarWorkerCommand: AsyncParsableCommand {
     /// ArgumentParser's own usage status (64) becomes 2, as for most Unix tools, and a Kafka error that ends a
     /// command is reported in one line as a connection failure (2) instead of a stack of Swift types.
     static func main() async {
+        MallocArenas.apply(environment: ProcessInfo.processInfo.environment)
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {

@@ -67,8 +67,9 @@ struct OwnedPartition: Sendable {
 
 /// One valid job from its `submitting` record (or restore) to its end.
 struct PipelineJob: Sendable {
-    /// What a retry timer of the job will do when it fires.
-    enum Deferred: Sendable {
+    /// What a retry timer of the job will do when it fires. Indirect: a `write` carries a whole ledger record, and
+    /// inline that would take 264 bytes of every tracked job, also of the many with nothing deferred.
+    indirect enum Deferred: Sendable {
         /// Feed `.retryDue` (a create or reconciling query is due again).
         case retryDue
         /// Write the job's ledger record again (the last write failed).
@@ -92,8 +93,21 @@ struct PipelineJob: Sendable {
     let epoch: AssignmentEpoch
     var record: AvatarTaskRecord
     /// The validated job; nil for a job restored from the ledger until its message is delivered again, and nil once its
-    /// task exists (no create can follow: the payload is let go, see `.startPolling`).
-    var job: ValidatedJob?
+    /// task exists (no create can follow: the payload is let go, see `.startPolling`). Boxed: inline it would take
+    /// 296 bytes of every tracked job, also while nil (see ``JobTable``).
+    var job: ValidatedJob? {
+        get { jobBox?.value }
+        set { jobBox = newValue.map(ImmutableBox.init) }
+    }
+    private var jobBox: ImmutableBox<ValidatedJob>?
+
+    init(lifecycle: JobLifecycle, partition: Int32, epoch: AssignmentEpoch, record: AvatarTaskRecord, job: ValidatedJob?) {
+        self.lifecycle = lifecycle
+        self.partition = partition
+        self.epoch = epoch
+        self.record = record
+        self.job = job
+    }
     /// A create the lifecycle asked for while `job` was still nil: sent once the message arrives.
     var createAwaitingJob: Int?
     /// Whether the job sits in the create queue (asked for, not sent).

@@ -34,7 +34,7 @@ public struct PipelineCore: Sendable {
     /// The jobs partitions this process owns.
     var owned: [Int32: OwnedPartition] = [:]
     /// Valid jobs from `submitting` (or restore) to their end, by job id.
-    var jobs: [String: PipelineJob] = [:]
+    var jobs = JobTable()
     /// The job of each task id known.
     var taskJobs: [String: String] = [:]
     /// Valid jobs received while their partition held its full share, in offset order.

@@ -92,8 +92,9 @@ extension TaskLifecycle {
         case transientError(retryAfter: Duration?)
     }
 
-    /// The terminal outcome of a job, for the result event.
-    public enum Outcome: Sendable, Equatable {
+    /// The terminal outcome of a job, for the result event. Indirect: a lifecycle holds one only at its end, and
+    /// inline its payloads would take about 100 bytes of every tracked job.
+    public indirect enum Outcome: Sendable, Equatable {
         /// The task succeeded.
         case succeeded(taskID: String, Success)
         /// The job failed; `taskID` is set when a task had been created.
