@@ -24,6 +24,24 @@ struct LedgerLiveOffsetsTests {
         return latest.values.filter { $0.state != nil }.map(\.offset).min() ?? end
     }
 
+    @Test("a scan's undecoded marks (every value live) fold to the same checkpoint as the decoded states")
+    func undecodedMarks() {
+        for seed: UInt64 in 1...200 {
+            let marks = Self.history(seed: seed, length: 60)
+            var decoded = LedgerLiveOffsets(startingAt: 0)
+            var undecoded = LedgerLiveOffsets(startingAt: 0)
+            for mark in marks {
+                decoded.apply(mark)
+                undecoded.apply(mark.state == nil
+                    ? LedgerMark(offset: mark.offset, jobID: mark.jobID, state: nil)
+                    : LedgerMark.live(offset: mark.offset, jobID: mark.jobID))
+            }
+            #expect(undecoded.checkpoint == decoded.checkpoint, "seed \(seed)")
+            #expect(undecoded.checkpoint == Self.lowestLive(marks, end: 60), "seed \(seed)")
+            #expect(undecoded.liveCount == decoded.liveCount)
+        }
+    }
+
     @Test("scans in any chunks give the checkpoint of the whole log, also when offsets are missing (markers, compaction)")
     func chunkedScans() {
         for seed: UInt64 in 1...200 {

@@ -45,6 +45,28 @@ struct PipelineCorePollingTests {
         #expect(h.queries.count == 1, "a slot freed")
     }
 
+    @Test("a budget-bound worker wakes at most every 10 ms and sends the polls the budget accrued meanwhile")
+    func budgetWakeFloor() throws {
+        var h = CoreHarness(
+            options: CoreHarness.options(pollLimits: PollLimits(requestsPerSecond: 1000, burst: 50, maxConcurrentPolls: 10_000)),
+            fleetCap: 400, partitions: 1)
+        h.assign(0)
+        for index in 0..<300 { h.startPolling("job-\(index)", offset: Int64(index)) }
+        h.advance(.seconds(15))
+        #expect(h.queries.count == 50, "the burst")
+        // One token accrues each millisecond, yet the budget's timer waits 10 ms: a worker with nothing else going
+        // on wakes then, not every millisecond (any other event still sends what has accrued).
+        #expect(h.core.nextWakeup == h.now.advanced(by: .milliseconds(10)))
+        h.now = h.now.advanced(by: .milliseconds(10))
+        h.handle(.tick)
+        // The budget refills continuously in floating point: the tenth token may land a hair after the tick.
+        #expect((9...10).contains(h.queries.count), "the tokens of the ten milliseconds, together")
+        #expect(h.core.nextWakeup == h.now.advanced(by: .milliseconds(10)))
+        h.now = h.now.advanced(by: .milliseconds(10))
+        h.handle(.tick)
+        #expect(h.queries.count == 10, "the rate holds: 1,000/s after the burst")
+    }
+
     @Test("a callback hint makes a task due now, or right after the poll in flight")
     func hints() throws {
         var h = CoreHarness()

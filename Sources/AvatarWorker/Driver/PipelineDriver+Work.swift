@@ -93,10 +93,15 @@ extension PipelineDriver {
         do {
             let reader = try KafkaPartitionReader(configuration: readerConfiguration, logger: logger)
             var marks: [LedgerMark] = []
+            // A scan only moves the checkpoint, for which a keyed value is live whatever it says, until a later record
+            // of its key: so values are not decoded here (the restore decodes them). Decoding every record the worker
+            // had written since the last scan was 4 % of its CPU in `bench throughput` (perf).
             let end = try await reader.read(topic: configuration.tasksTopic, partition: partition, from: from) { batch in
                 for message in batch {
-                    guard let (mark, _) = ledgerRecord(message, partition: partition) else { continue }
-                    marks.append(mark)
+                    guard let jobID = message.keyText else { continue }
+                    marks.append(message.value == nil
+                        ? LedgerMark(offset: message.offset, jobID: jobID, state: nil)
+                        : LedgerMark.live(offset: message.offset, jobID: jobID))
                 }
             }
             // The reader's own end, even below `from`: the core must see offsets that went back.

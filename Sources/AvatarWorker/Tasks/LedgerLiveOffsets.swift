@@ -93,6 +93,13 @@ extension LedgerMark {
         LedgerMark(offset: offset, jobID: jobID, state: .submitting)
     }
 
+    /// The mark of a keyed value read without decoding it (a scan): live until its key gets a later record, which is
+    /// all the checkpoint asks of it (``LedgerLiveOffsets/apply(_:)`` treats every non-tombstone alike); the state
+    /// is the cautious one of ``unreadable(offset:jobID:)``.
+    public static func live(offset: Int64, jobID: String) -> LedgerMark {
+        LedgerMark(offset: offset, jobID: jobID, state: .submitting)
+    }
+
     /// The mark of a decoded ledger record (nil: a tombstone).
     public init(offset: Int64, jobID: String, record: AvatarTaskRecord?) {
         let state: TaskLedgerState? = switch record?.state {

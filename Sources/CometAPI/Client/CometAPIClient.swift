@@ -18,6 +18,8 @@ public final class CometAPIClient: Sendable {
     /// The configuration the client was made with.
     public let configuration: CometAPIConfiguration
     private let httpClient: HTTPClient
+    /// The event loops the client's connections run on.
+    public let eventLoopGroup: any EventLoopGroup
     private let parser: ResponseParser
     private let logger: Logger
     private let baseHost: String
@@ -40,6 +42,7 @@ public final class CometAPIClient: Sendable {
     ) throws(CometAPIConfigurationError) {
         try configuration.validate()
         self.configuration = configuration
+        self.eventLoopGroup = eventLoopGroup
         self.parser = ResponseParser(apiKey: configuration.apiKey)
         self.baseHost = configuration.baseURL.host?.lowercased() ?? ""
         self.createURL = configuration.url(forPath: configuration.createPath)

@@ -204,16 +204,3 @@ enum CPUTime {
         return seconds(usage.ru_utime) + seconds(usage.ru_stime)
     }
 }
-
-/// Runs tasks on one NIO event loop: a task that prefers it awaits AsyncHTTPClient futures without leaving the loop's
-/// thread, so a request costs no cross-thread wake-up on the way out or back.
-final class EventLoopTaskExecutor: TaskExecutor, @unchecked Sendable {
-    let eventLoop: any EventLoop
-
-    init(eventLoop: any EventLoop) { self.eventLoop = eventLoop }
-
-    func enqueue(_ job: consuming ExecutorJob) {
-        let job = UnownedJob(job)
-        eventLoop.execute { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
-    }
-}
