@@ -72,8 +72,10 @@ struct BenchReadingTests {
 
     @Test("resident memory from /proc/<pid>/status, in bytes; this process has some")
     func residentMemory() {
-        let status = "Name:\tavatar-worker\nVmPeak:\t  900000 kB\nVmRSS:\t  123456 kB\nThreads:\t9\n"
+        let status = "Name:\tavatar-worker\nVmPeak:\t  900000 kB\nVmRSS:\t  123456 kB\nRssAnon:\t   100000 kB\nThreads:\t9\n"
         #expect(ProcessMemory.residentBytes(status: status) == 123_456 * 1024)
+        #expect(ProcessMemory.residentBytes(status: status, field: "RssAnon:") == 100_000 * 1024)
+        #expect(ProcessMemory.anonymousBytes(of: getpid()) > 0)
         #expect(ProcessMemory.residentBytes(status: "Name:\tx\n") == 0)
         #expect(ProcessMemory.residentBytes(of: getpid()) > 0)
     }

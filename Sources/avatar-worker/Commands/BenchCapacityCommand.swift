@@ -51,6 +51,7 @@ struct BenchCapacityCommand: AsyncParsableCommand {
     struct Level {
         var tasks: Int
         var residentBytes: Int
+        var anonymousBytes: Int
         var cpuShare: Double
         var pollsPerSecond: Double
         var cpuPerPoll: Double? { pollsPerSecond > 0 ? cpuShare / pollsPerSecond : nil }
@@ -69,9 +70,9 @@ struct BenchCapacityCommand: AsyncParsableCommand {
             ] + extraWorkerArguments.values
             let worker = try await rig.startWorker(arguments, name: "cap-\(runID)-worker")
             try await worker.waitUntilReady()
-            print("bench capacity: levels \(values.map(String.init).joined(separator: ", ")) tasks in flight, \(partitions) partitions, \(window) s windows; release build: \(BenchThroughputCommand.isOptimized ? "yes" : "NO (figures mean nothing)")")
-            print("worker: \(worker.command)")
-            print("  (differs from the defaults: a fleet cap above the top level, \(createConcurrency) concurrent creates to fill the levels sooner, a poll budget of \(pollRate)/s, the log level; polls keep their default first delay and interval, so every level wants more polls than the budget)")
+            benchSay("bench capacity: levels \(values.map(String.init).joined(separator: ", ")) tasks in flight, \(partitions) partitions, \(window) s windows; release build: \(BenchThroughputCommand.isOptimized ? "yes" : "NO (figures mean nothing)")")
+            benchSay("worker: \(worker.command)")
+            benchSay("  (differs from the defaults: a fleet cap above the top level, \(createConcurrency) concurrent creates to fill the levels sooner, a poll budget of \(pollRate)/s, the log level; polls keep their default first delay and interval, so every level wants more polls than the budget)")
             let producer = try rig.makeProducer()
             var measured: [Level] = []
             do {
@@ -88,7 +89,7 @@ struct BenchCapacityCommand: AsyncParsableCommand {
                     try await BenchRig.waitUntil("\(level) tasks in flight", timeout: .seconds(60), interval: .seconds(1)) {
                         try await worker.metrics().sum("avatar_worker_tasks_in_flight") >= Double(level)
                     }
-                    print(String(format: "  %d tasks created and in flight after %.0f s of filling", level, (ContinuousClock.now - filling).seconds))
+                    benchSay(String(format: "  %d tasks created and in flight after %.0f s of filling", level, (ContinuousClock.now - filling).seconds))
                     measured.append(try await steadyState(tasks: level, worker: worker, rig: rig))
                     report(measured.last!)
                 }
@@ -111,33 +112,36 @@ struct BenchCapacityCommand: AsyncParsableCommand {
         let cpu = worker.cpuSeconds()
         let started = ContinuousClock.now
         var peak = 0
+        var anonymous = 0
         for _ in 0..<window {
             try await Task.sleep(for: .seconds(1))
             peak = max(peak, worker.residentBytes())
+            anonymous = max(anonymous, worker.anonymousBytes())
         }
         let elapsed = (ContinuousClock.now - started).seconds
         let polls = Double(try await rig.simulator.stats(brief: true).queriesTotal - queries) / elapsed
-        return Level(tasks: tasks, residentBytes: peak, cpuShare: (worker.cpuSeconds() - cpu) / elapsed, pollsPerSecond: polls)
+        return Level(tasks: tasks, residentBytes: peak, anonymousBytes: anonymous, cpuShare: (worker.cpuSeconds() - cpu) / elapsed, pollsPerSecond: polls)
     }
 
     private func report(_ level: Level) {
-        print(String(
-            format: "%7d tasks: resident %6.1f MB, CPU %5.1f %% of a core, %6.0f polls/s%@",
-            level.tasks, Double(level.residentBytes) / 1_048_576, level.cpuShare * 100, level.pollsPerSecond,
+        benchSay(String(
+            format: "%7d tasks: resident %6.1f MB (heap and stacks %6.1f MB), CPU %5.1f %% of a core, %6.0f polls/s%@",
+            level.tasks, Double(level.residentBytes) / 1_048_576, Double(level.anonymousBytes) / 1_048_576,
+            level.cpuShare * 100, level.pollsPerSecond,
             level.cpuPerPoll.map { String(format: ", %.0f µs CPU per poll", $0 * 1e6) } ?? ""))
     }
 
     private func summarize(_ levels: [Level]) {
         guard let idle = levels.first, let top = levels.last, levels.count >= 2 else { return }
-        let perTask = Double(top.residentBytes - idle.residentBytes) / Double(top.tasks)
+        let perTask = Double(top.anonymousBytes - idle.anonymousBytes) / Double(top.tasks)
         let busy = levels.dropFirst()
         let perPoll = busy.compactMap(\.cpuPerPoll)
         let spread = (perPoll.max() ?? 0) / max(perPoll.min() ?? 1, 1e-12)
-        print("""
+        benchSay("""
 
             summary:
               resident at \(top.tasks) tasks: \(String(format: "%.1f", Double(top.residentBytes) / 1_048_576)) MB (target <= 300 MB: \(top.residentBytes <= 300 << 20 ? "met" : "NOT met")); idle worker \(String(format: "%.1f", Double(idle.residentBytes) / 1_048_576)) MB
-              memory per task in flight: \(String(format: "%.2f", perTask / 1024)) KB (a typical Python worker: about 17 KB, 1.7 GB at 100,000)
+              memory per task in flight: \(String(format: "%.2f", perTask / 1024)) KB of heap above the idle worker (a typical Python worker: about 17 KB, 1.7 GB at 100,000)
               CPU per poll across levels: \(perPoll.map { String(format: "%.0f µs", $0 * 1e6) }.joined(separator: ", ")) (max/min \(String(format: "%.2f", spread)); CPU follows the poll rate, not the task count, when this stays near 1)
               idle CPU (no task): \(String(format: "%.2f", idle.cpuShare * 100)) % of a core
             """)

@@ -56,9 +56,9 @@ struct BenchLatencyCommand: AsyncParsableCommand {
             let results = try await rig.resultsReader(topic: topics.results, group: "\(prefix)-reader")
             let worker = try await rig.startWorker(arguments, name: "\(prefix)-worker")
             try await worker.waitUntilReady()
-            print("bench latency: \(rate) jobs/s for \(seconds) s (the first \(warmup) s left out), \(partitions) partitions, tasks that end at once; release build: \(BenchThroughputCommand.isOptimized ? "yes" : "NO (figures mean nothing)")")
-            print("worker: \(worker.command)")
-            print("  (differs from the defaults: a 1 s first poll and interval so tasks end within the run, a poll budget of 4× the rate, a fleet cap of 10 s of arrivals, 32 concurrent creates and polls, the log level)")
+            benchSay("bench latency: \(rate) jobs/s for \(seconds) s (the first \(warmup) s left out), \(partitions) partitions, tasks that end at once; release build: \(BenchThroughputCommand.isOptimized ? "yes" : "NO (figures mean nothing)")")
+            benchSay("worker: \(worker.command)")
+            benchSay("  (differs from the defaults: a 1 s first poll and interval so tasks end within the run, a poll budget of 4× the rate, a fleet cap of 10 s of arrivals, 32 concurrent creates and polls, the log level)")
             let producer = try rig.makeProducer()
             var early = HistogramSnapshots()
             let started = ContinuousClock.now
@@ -101,15 +101,15 @@ struct BenchLatencyCommand: AsyncParsableCommand {
             await results.close()
             await producer.close()
             let window = late.subtracting(early)
-            print(String(format: "%d jobs, every result read back %.1f s after the first arrival", total, arrivals))
+            benchSay(String(format: "%d jobs, every result read back %.1f s after the first arrival", total, arrivals))
             report("job consumed → create sent (intake_to_create)", window.intake)
             report("terminal poll → result acked (decided_to_acked)", window.decided)
-            print("  beside them, the API's own share in the same window:")
+            benchSay("  beside them, the API's own share in the same window:")
             report("create call (request → answer)", window.create)
             report("poll call (request → answer)", window.poll)
             let p99s = [window.intake.quantile(0.99), window.decided.quantile(0.99)].compactMap { $0 }
             let met = p99s.count == 2 && p99s.allSatisfy { $0 <= 0.010 }
-            print("target p99 <= 10 ms for both stages: \(met ? "met" : "NOT met")")
+            benchSay("target p99 <= 10 ms for both stages: \(met ? "met" : "NOT met")")
         }
     }
 
@@ -144,6 +144,6 @@ struct BenchLatencyCommand: AsyncParsableCommand {
             guard let value else { return "-" }
             return value.isFinite ? String(format: "%.2f ms", value * 1e3) : "above the top bucket"
         }
-        print("  \(label.padding(toLength: 50, withPad: " ", startingAt: 0)) n=\(Int(histogram.count)) p50 \(milliseconds(histogram.quantile(0.5))), p99 \(milliseconds(histogram.quantile(0.99))), max <= \(milliseconds(histogram.maximumBound)), mean \(milliseconds(histogram.mean))")
+        benchSay("  \(label.padding(toLength: 50, withPad: " ", startingAt: 0)) n=\(Int(histogram.count)) p50 \(milliseconds(histogram.quantile(0.5))), p99 \(milliseconds(histogram.quantile(0.99))), max <= \(milliseconds(histogram.maximumBound)), mean \(milliseconds(histogram.mean))")
     }
 }

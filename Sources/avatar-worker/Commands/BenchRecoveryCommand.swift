@@ -57,13 +57,13 @@ struct BenchRecoveryCommand: AsyncParsableCommand {
     func run() async throws {
         let runID = UUID().uuidString.prefix(6).lowercased()
         try await BenchRig.with(taskSeconds: "100000-100000", name: "recovery") { rig in
-            print("bench recovery: \(tasks) tasks in flight, SIGKILL, a new worker at once; \(partitions) partitions; session.timeout.ms \(sessionTimeoutMs); release build: \(BenchThroughputCommand.isOptimized ? "yes" : "NO (figures mean nothing)")")
+            benchSay("bench recovery: \(tasks) tasks in flight, SIGKILL, a new worker at once; \(partitions) partitions; session.timeout.ms \(sessionTimeoutMs); release build: \(BenchThroughputCommand.isOptimized ? "yes" : "NO (figures mean nothing)")")
             let clean = try await measure(name: "clean ledger", prefix: "rec-\(runID)-clean", dead: 0, rig: rig)
             let dirty = try await measure(
                 name: "after \(deadRecords) dead records", prefix: "rec-\(runID)-dead", dead: deadRecords, rig: rig)
             let target = Double(sessionTimeoutMs) / 1000 + 2
             let ratio = dirty.restore / max(clean.restore, 1e-9)
-            print("""
+            benchSay("""
 
                 summary:
                   every task polled again after the kill: \(String(format: "%.2f s clean, %.2f s with dead records", clean.repolled, dirty.repolled)) (target <= session timeout + 2 s = \(String(format: "%.1f", target)) s: \(max(clean.repolled, dirty.repolled) <= target ? "met" : "NOT met"))
@@ -88,12 +88,12 @@ struct BenchRecoveryCommand: AsyncParsableCommand {
         if dead > 0 {
             let started = ContinuousClock.now
             try await writeDeadRecords(dead, to: topics, rig: rig)
-            print(String(format: "[%@] wrote %d dead ledger records in %.1f s", name, dead, (ContinuousClock.now - started).seconds))
+            benchSay(String(format: "[%@] wrote %d dead ledger records in %.1f s", name, dead, (ContinuousClock.now - started).seconds))
         }
         let first = try await rig.startWorker(arguments(rig: rig, topics: topics, workerID: "\(prefix)-a"), name: "\(prefix)-a")
         if dead == 0 {
-            print("worker: \(first.command)")
-            print("  (differs from the defaults: a 1 s first poll, a poll budget of \(pollRate)/s, a fleet cap above the tasks, 32 concurrent creates, the session timeout, the log level)")
+            benchSay("worker: \(first.command)")
+            benchSay("  (differs from the defaults: a 1 s first poll, a poll budget of \(pollRate)/s, a fleet cap above the tasks, 32 concurrent creates, the session timeout, the log level)")
         }
         let producer = try rig.makeProducer()
         let before: Int
@@ -140,7 +140,7 @@ struct BenchRecoveryCommand: AsyncParsableCommand {
             name: name, firstRestore: firstRestore.sum, firstRestoreRecords: firstMetrics.sum("avatar_worker_ledger_restore_records_total"),
             repolled: repolled, creates: creates, restore: restore.sum,
             restoreRecords: secondMetrics.sum("avatar_worker_ledger_restore_records_total"))
-        print(String(
+        benchSay(String(
             format: "[%@] every task polled again %.2f s after the SIGKILL; %d creates made again; successor's restores %.3f s in all (%.0f partitions, %.0f offsets read); the first worker's %.3f s (%.0f offsets)",
             name, figures.repolled, figures.creates, figures.restore, restore.count, figures.restoreRecords,
             figures.firstRestore, figures.firstRestoreRecords))

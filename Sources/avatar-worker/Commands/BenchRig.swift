@@ -51,7 +51,7 @@ final class BenchRig: Sendable {
             throw error
         }
         let rig = BenchRig(broker: broker, simulator: simulator, executable: executable, directory: directory, logger: logger)
-        print("broker \(broker.bootstrapServers) (Tansu, pid \(broker.pid)); simulator \(simulator.baseURL) (pid \(simulator.process.pid), tasks last \(taskSeconds) s); logs in \(directory.path)")
+        benchSay("broker \(broker.bootstrapServers) (Tansu, pid \(broker.pid)); simulator \(simulator.baseURL) (pid \(simulator.process.pid), tasks last \(taskSeconds) s); logs in \(directory.path)")
         do {
             let result = try await body(rig)
             await rig.tearDown()
@@ -188,6 +188,9 @@ final class BenchRig: Sendable {
         /// Resident memory in bytes (`VmRSS`); 0 when it cannot be read.
         func residentBytes() -> Int { ProcessMemory.residentBytes(of: pid) }
 
+        /// Resident anonymous memory in bytes (`RssAnon`: heap and stacks); 0 when it cannot be read.
+        func anonymousBytes() -> Int { ProcessMemory.anonymousBytes(of: pid) }
+
         /// Its `/metrics` text.
         func metrics() async throws -> PrometheusText {
             var request = HTTPClientRequest(url: "http://127.0.0.1:\(httpPort)/metrics")
@@ -239,20 +242,16 @@ final class BenchRig: Sendable {
 
     /// Starts `avatar-worker run` with `arguments` and waits (up to 120 s) for its ready line (the process is up;
     /// ``WorkerProcess/waitUntilReady(timeout:)`` waits for its partitions).
-    ///
-    /// - Parameter wrapper: a command line the worker runs under, e.g. valgrind's callgrind (its own process then:
-    ///   the CPU figures are the wrapper's).
-    func startWorker(_ arguments: [String], name: String, wrapper: [String] = []) async throws -> WorkerProcess {
+    func startWorker(_ arguments: [String], name: String) async throws -> WorkerProcess {
         var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("AVATAR_WORKER_") }
         environment["COMETAPI_KEY"] = "bench-key"
-        let launched = wrapper.isEmpty ? [executable] + arguments : wrapper + [executable] + arguments
         let process = try await ChildProcess.start(
-            executable: launched[0], arguments: Array(launched.dropFirst()), environment: environment,
+            executable: executable, arguments: arguments, environment: environment,
             outputPath: directory.appendingPathComponent("\(name).out").path,
             errorPath: directory.appendingPathComponent("\(name).log").path)
         let line: String
         do {
-            line = try await process.waitForOutputLine(within: .seconds(wrapper.isEmpty ? 120 : 900), what: "its ready line") {
+            line = try await process.waitForOutputLine(within: .seconds(120), what: "its ready line") {
                 $0.contains(#""event":"ready""#)
             }
         } catch {
@@ -266,7 +265,7 @@ final class BenchRig: Sendable {
             await process.stop(grace: .seconds(5))
             throw BenchFailure(what: "could not read the worker's ready line: \(line)")
         }
-        let command = (wrapper + ["avatar-worker"] + arguments).map { $0.contains(" ") ? "'\($0)'" : $0 }.joined(separator: " ")
+        let command = (["avatar-worker"] + arguments).map { $0.contains(" ") ? "'\($0)'" : $0 }.joined(separator: " ")
         return WorkerProcess(process: process, httpPort: port, command: command)
     }
 
@@ -293,9 +292,16 @@ enum ProcessMemory {
         return residentBytes(status: status)
     }
 
-    /// `VmRSS` in bytes from the text of a `/proc/<pid>/status` file (the kernel prints it in kB); 0 when absent.
-    static func residentBytes(status: String) -> Int {
-        for line in status.split(separator: "\n") where line.hasPrefix("VmRSS:") {
+    /// `RssAnon` in bytes (the process's own heap and stacks, without mapped files such as its binary); 0 when unreadable.
+    static func anonymousBytes(of pid: Int32) -> Int {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return 0 }
+        return residentBytes(status: status, field: "RssAnon:")
+    }
+
+    /// `field` (default `VmRSS:`) in bytes from the text of a `/proc/<pid>/status` file (the kernel prints it in kB);
+    /// 0 when absent.
+    static func residentBytes(status: String, field: String = "VmRSS:") -> Int {
+        for line in status.split(separator: "\n") where line.hasPrefix(field) {
             let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
             guard fields.count >= 2, let kilobytes = Int(fields[1]) else { return 0 }
             return kilobytes * 1024
@@ -311,4 +317,10 @@ struct BenchWorkerArguments: ParsableArguments {
     @Option(name: .customLong("worker-arg"), parsing: .unconditionalSingleValue,
             help: "An extra argument for every worker started (repeatable; appended after the benchmark's own, printed).")
     var values: [String] = []
+}
+
+/// Prints `line` and flushes stdout, so a benchmark piped to a file or `tee` shows each figure when it is measured.
+func benchSay(_ line: String) {
+    print(line)
+    fflush(nil)
 }

@@ -42,9 +42,9 @@ struct BenchThroughputCommand: AsyncParsableCommand {
     var workerLogLevel = "warning"
 
     @Option(help: ArgumentHelp(
-        "Run the worker under valgrind's callgrind, writing its profile to this file (instruction counts, repeatable on a noisy machine; the rates then mean nothing).",
+        "Record the worker with `perf record -g` over the first round's measured span into this file (read it with `perf report -i`). valgrind's callgrind would count instructions repeatably, but valgrind 3.19 (Debian 12) cannot run Swift 6.3 binaries.",
         valueName: "path"))
-    var callgrindOutput: String?
+    var perfOutput: String?
 
     @Option(name: .customLong("wrk"), help: "Path of the wrk binary.")
     var wrkPath = "/usr/bin/wrk"
@@ -75,7 +75,7 @@ struct BenchThroughputCommand: AsyncParsableCommand {
     func run() async throws {
         let runID = UUID().uuidString.prefix(6).lowercased()
         try await BenchRig.with(taskSeconds: "0-0", name: "throughput") { rig in
-            print("bench throughput: \(rounds) rounds of \(jobs) jobs on \(partitions) partitions, tasks that end at once; release build: \(Self.isOptimized ? "yes" : "NO (figures mean nothing)")")
+            benchSay("bench throughput: \(rounds) rounds of \(jobs) jobs on \(partitions) partitions, tasks that end at once; release build: \(Self.isOptimized ? "yes" : "NO (figures mean nothing)")")
             var results: [Round] = []
             for round in 1...rounds {
                 results.append(try await measure(round: round, prefix: "tp-\(runID)-\(round)", rig: rig))
@@ -85,7 +85,7 @@ struct BenchThroughputCommand: AsyncParsableCommand {
             let wrk = results.map(\.wrkJobRate).median
             let ratio = results.map { $0.workerRate / $0.lowerBaseline }.median
             let cpu = results.map(\.workerCPUPerJob).median
-            print("""
+            benchSay("""
 
                 median of \(rounds) rounds:
                   worker end to end        \(String(format: "%8.0f", worker)) jobs/s
@@ -115,24 +115,21 @@ struct BenchThroughputCommand: AsyncParsableCommand {
             "--fleet-in-flight-cap", "\(max(jobs, Int(partitions)))", "--log-level", workerLogLevel,
         ] + extraWorkerArguments.values
         let results = try await rig.resultsReader(topic: topics.results, group: "\(prefix)-reader")
-        let wrapper = callgrindOutput.map {
-            ["valgrind", "--tool=callgrind", "--callgrind-out-file=\($0)", "--dump-instr=no", "--collect-atstart=no"]
-        } ?? []
-        let worker = try await rig.startWorker(arguments, name: "\(prefix)-worker", wrapper: wrapper)
-        try await worker.waitUntilReady(timeout: .seconds(wrapper.isEmpty ? 120 : 900))
-        if callgrindOutput != nil {
-            // Only the measured span is profiled: start-up, the group join and the restores are left out.
-            try Self.callgrindControl(["--instr=on", "\(worker.pid)"])
-        }
+        let worker = try await rig.startWorker(arguments, name: "\(prefix)-worker")
+        try await worker.waitUntilReady()
         if round == 1 {
-            print("worker: \(worker.command)")
-            print("  (differs from the defaults so that tasks that end at once are polled at once and nothing but the worker limits the rate: first-poll-delay-std, poll-interval, poll budget and burst, concurrent polls and creates, fleet cap, log level)")
+            benchSay("worker: \(worker.command)")
+            benchSay("  (differs from the defaults so that tasks that end at once are polled at once and nothing but the worker limits the rate: first-poll-delay-std, poll-interval, poll budget and burst, concurrent polls and creates, fleet cap, log level)")
         }
         let producer = try rig.makeProducer()
         let statsBefore = try await rig.simulator.stats(brief: true)
         let simulatorCPU = CPUTime.process(rig.simulator.process.pid)
         let brokerCPU = CPUTime.process(rig.broker.pid)
         let workerCPU = worker.cpuSeconds()
+        var profiler: Process?
+        if let perfOutput, round == 1 {
+            profiler = try await Self.startPerf(pid: worker.pid, output: perfOutput, directory: rig.directory)
+        }
         let started = ContinuousClock.now
         async let produced: Void = rig.produceJobs(0..<jobs, prefix: prefix, to: topics, producer: producer)
         var terminal = 0
@@ -145,6 +142,10 @@ struct BenchThroughputCommand: AsyncParsableCommand {
             if terminal >= jobs { break }
         }
         let elapsed = (ContinuousClock.now - started).seconds
+        if let profiler {
+            await Self.stopPerf(profiler)
+            benchSay("perf profile of the measured span written to \(perfOutput ?? "")")
+        }
         try await produced
         var figures = Round()
         figures.workerRate = Double(jobs) / elapsed
@@ -178,29 +179,51 @@ struct BenchThroughputCommand: AsyncParsableCommand {
         let requestsPerJob = Double(creates + queries) / Double(jobs)
         let wrk = try await runWrk(rig: rig, creates: creates, queries: queries, prefix: prefix)
         figures.wrkJobRate = wrk / requestsPerJob
-        print(String(
+        benchSay(String(
             format: "round %d: worker %.0f jobs/s (CPU %.3f ms/job); Kafka baseline %.0f jobs/s (%d records of %d B produced at %.0f/s, %d jobs consumed at %.0f/s); HTTP baseline %.0f jobs/s (%.0f requests/s, %.2f per job: %d creates, %d queries); ratio %.2f",
             round, figures.workerRate, figures.workerCPUPerJob * 1e3, figures.kafkaRate, records, meanSize,
             produce.rate, jobs, consume.rate, figures.wrkJobRate, wrk, requestsPerJob, creates, queries,
             figures.workerRate / figures.lowerBaseline))
         if round == 1 {
-            print("  rdkafka_performance: \(produce.command)")
-            print("                       \(consume.command)")
+            benchSay("  rdkafka_performance: \(produce.command)")
+            benchSay("                       \(consume.command)")
         }
         return figures
     }
 
-    /// Runs `callgrind_control arguments` (switches a callgrind run's collection on).
-    static func callgrindControl(_ arguments: [String]) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/callgrind_control")
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw BenchFailure(what: "callgrind_control \(arguments.joined(separator: " ")) exited with \(process.terminationStatus)")
+    /// Starts `perf record -F 999 -g -p pid -o output` and gives it a second to attach; ``stopPerf(_:)`` ends it with
+    /// SIGINT (as Ctrl-C does) and waits until it has written its file. Started with Foundation's `Process`, whose
+    /// children begin with no signal blocked: a child of ``ChildProcess``'s launcher thread inherits its blocked
+    /// signals, and perf then never sees the SIGINT.
+    static func startPerf(pid: Int32, output: String, directory: URL) async throws -> Process {
+        guard let perf = ["/usr/bin/perf", "/usr/local/bin/perf"].first(where: FileManager.default.isExecutableFile) else {
+            throw BenchFailure(what: "perf is not installed (apt-get install linux-perf)")
         }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: perf)
+        process.arguments = ["record", "-F", "999", "-g", "-p", "\(pid)", "-o", output]
+        process.standardOutput = try FileHandle(forWritingTo: Self.emptyFile(directory.appendingPathComponent("perf.out")))
+        process.standardError = try FileHandle(forWritingTo: Self.emptyFile(directory.appendingPathComponent("perf.log")))
+        try process.run()
+        try await Task.sleep(for: .seconds(1))
+        guard process.isRunning else {
+            throw BenchFailure(what: "perf record ended at once with status \(process.terminationStatus); see \(directory.path)/perf.log")
+        }
+        return process
+    }
+
+    private static func emptyFile(_ url: URL) throws -> URL {
+        try Data().write(to: url)
+        return url
+    }
+
+    /// Ends a `perf record` started by ``startPerf(pid:output:directory:)`` and waits (up to a minute) until it has
+    /// written its file.
+    static func stopPerf(_ process: Process) async {
+        process.interrupt()
+        let deadline = ContinuousClock.now.advanced(by: .seconds(60))
+        while process.isRunning, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(50)) }
+        if process.isRunning { process.terminate() }
     }
 
     /// Records and value bytes in every partition of `topic`, read from the start to the end.
