@@ -67,11 +67,6 @@ public struct SimulatorProcess: Sendable {
         _ = try await call(.POST, "/_sim/query-mark", body: nil)
     }
 
-    /// Forgets every task and counter.
-    public func reset() async throws {
-        _ = try await call(.POST, "/_sim/reset", body: nil)
-    }
-
     /// Stops it (SIGTERM, SIGKILL after a grace).
     public func stop() async {
         await process.stop(grace: .seconds(5))

@@ -97,7 +97,7 @@ extension LedgerMark {
     /// all the checkpoint asks of it (``LedgerLiveOffsets/apply(_:)`` treats every non-tombstone alike); the state
     /// is the cautious one of ``unreadable(offset:jobID:)``.
     public static func live(offset: Int64, jobID: String) -> LedgerMark {
-        LedgerMark(offset: offset, jobID: jobID, state: .submitting)
+        unreadable(offset: offset, jobID: jobID)
     }
 
     /// The mark of a decoded ledger record (nil: a tombstone).

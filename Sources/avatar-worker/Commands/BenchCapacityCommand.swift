@@ -15,7 +15,7 @@ struct BenchCapacityCommand: AsyncParsableCommand {
         commandName: "capacity",
         abstract: "Memory, CPU share and polls/s of one worker at 10k, 50k and 100k tasks in flight.")
 
-    @OptionGroup var extraWorkerArguments: BenchWorkerArguments
+    @OptionGroup var workerOptions: BenchWorkerArguments
 
     @Option(help: "Tasks in flight at each measured level, ascending, comma-separated.")
     var levels = "10000,50000,100000"
@@ -32,8 +32,6 @@ struct BenchCapacityCommand: AsyncParsableCommand {
     @Option(help: "The worker's --max-concurrent-creates while the levels are filled.")
     var createConcurrency = 32
 
-    @Option(help: "The worker's --log-level.")
-    var workerLogLevel = "warning"
 
     var parsedLevels: [Int] { levels.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) } }
 
@@ -66,11 +64,11 @@ struct BenchCapacityCommand: AsyncParsableCommand {
             let cap = values.last! + values.last! / 5
             let arguments = rig.baseWorkerArguments(topics: topics, workerID: "cap-\(runID)-worker") + [
                 "--fleet-in-flight-cap", "\(cap)", "--max-concurrent-creates", "\(createConcurrency)",
-                "--poll-requests-per-second", "\(pollRate)", "--poll-burst", "\(pollRate)", "--log-level", workerLogLevel,
-            ] + extraWorkerArguments.values
+                "--poll-requests-per-second", "\(pollRate)", "--poll-burst", "\(pollRate)",
+            ] + workerOptions.arguments
             let worker = try await rig.startWorker(arguments, name: "cap-\(runID)-worker")
             try await worker.waitUntilReady()
-            benchSay("bench capacity: levels \(values.map(String.init).joined(separator: ", ")) tasks in flight, \(partitions) partitions, \(window) s windows; release build: \(BenchThroughputCommand.isOptimized ? "yes" : "NO (figures mean nothing)")")
+            benchSay("bench capacity: levels \(values.map(String.init).joined(separator: ", ")) tasks in flight, \(partitions) partitions, \(window) s windows; \(benchBuildNote)")
             benchSay("worker: \(worker.command)")
             benchSay("  (differs from the defaults: a fleet cap above the top level, \(createConcurrency) concurrent creates to fill the levels sooner, a poll budget of \(pollRate)/s, the log level; polls keep their default first delay and interval, so every level wants more polls than the budget)")
             let producer = try rig.makeProducer()

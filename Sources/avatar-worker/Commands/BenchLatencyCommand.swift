@@ -18,7 +18,7 @@ struct BenchLatencyCommand: AsyncParsableCommand {
         commandName: "latency",
         abstract: "p50/p99/max of consumed→create sent and terminal poll→result acked at a steady 500 jobs/s.")
 
-    @OptionGroup var extraWorkerArguments: BenchWorkerArguments
+    @OptionGroup var workerOptions: BenchWorkerArguments
 
     @Option(help: "Jobs per second.")
     var rate = 500
@@ -32,8 +32,6 @@ struct BenchLatencyCommand: AsyncParsableCommand {
     @Option(help: "Partitions of each topic.")
     var partitions: Int32 = 4
 
-    @Option(help: "The worker's --log-level.")
-    var workerLogLevel = "warning"
 
     func validate() throws {
         guard rate > 0, seconds > warmup, warmup >= 0, partitions > 0 else {
@@ -51,12 +49,11 @@ struct BenchLatencyCommand: AsyncParsableCommand {
                 "--first-poll-delay-std", "1s", "--poll-interval", "1s",
                 "--poll-requests-per-second", "\(rate * 4)", "--poll-burst", "\(rate * 4)",
                 "--fleet-in-flight-cap", "\(rate * 10)", "--max-concurrent-creates", "32", "--max-concurrent-polls", "32",
-                "--log-level", workerLogLevel,
-            ] + extraWorkerArguments.values
+            ] + workerOptions.arguments
             let results = try await rig.resultsReader(topic: topics.results, group: "\(prefix)-reader")
             let worker = try await rig.startWorker(arguments, name: "\(prefix)-worker")
             try await worker.waitUntilReady()
-            benchSay("bench latency: \(rate) jobs/s for \(seconds) s (the first \(warmup) s left out), \(partitions) partitions, tasks that end at once; release build: \(BenchThroughputCommand.isOptimized ? "yes" : "NO (figures mean nothing)")")
+            benchSay("bench latency: \(rate) jobs/s for \(seconds) s (the first \(warmup) s left out), \(partitions) partitions, tasks that end at once; \(benchBuildNote)")
             benchSay("worker: \(worker.command)")
             benchSay("  (differs from the defaults: a 1 s first poll and interval so tasks end within the run, a poll budget of 4× the rate, a fleet cap of 10 s of arrivals, 32 concurrent creates and polls, the log level)")
             let producer = try rig.makeProducer()

@@ -17,7 +17,7 @@ struct BenchRecoveryCommand: AsyncParsableCommand {
         commandName: "recovery",
         abstract: "SIGKILL a worker with 10k tasks in flight: time until every task is polled again, creates made again, restore time with and without 1M dead ledger records.")
 
-    @OptionGroup var extraWorkerArguments: BenchWorkerArguments
+    @OptionGroup var workerOptions: BenchWorkerArguments
 
     @Option(help: "Tasks in flight when the worker is killed.")
     var tasks = 10_000
@@ -34,8 +34,6 @@ struct BenchRecoveryCommand: AsyncParsableCommand {
     @Option(help: "The workers' session.timeout.ms (the group notices the killed member after it).")
     var sessionTimeoutMs = 6_000
 
-    @Option(help: "The workers' --log-level.")
-    var workerLogLevel = "warning"
 
     func validate() throws {
         guard tasks > 0, deadRecords >= 0, partitions > 0, pollRate > 0, sessionTimeoutMs >= 1000 else {
@@ -57,7 +55,7 @@ struct BenchRecoveryCommand: AsyncParsableCommand {
     func run() async throws {
         let runID = UUID().uuidString.prefix(6).lowercased()
         try await BenchRig.with(taskSeconds: "100000-100000", name: "recovery") { rig in
-            benchSay("bench recovery: \(tasks) tasks in flight, SIGKILL, a new worker at once; \(partitions) partitions; session.timeout.ms \(sessionTimeoutMs); release build: \(BenchThroughputCommand.isOptimized ? "yes" : "NO (figures mean nothing)")")
+            benchSay("bench recovery: \(tasks) tasks in flight, SIGKILL, a new worker at once; \(partitions) partitions; session.timeout.ms \(sessionTimeoutMs); \(benchBuildNote)")
             let clean = try await measure(name: "clean ledger", prefix: "rec-\(runID)-clean", dead: 0, rig: rig)
             let dirty = try await measure(
                 name: "after \(deadRecords) dead records", prefix: "rec-\(runID)-dead", dead: deadRecords, rig: rig)
@@ -79,8 +77,7 @@ struct BenchRecoveryCommand: AsyncParsableCommand {
             "--first-poll-delay-std", "1s", "--poll-interval", "10s",
             "--poll-requests-per-second", "\(pollRate)", "--poll-burst", "\(pollRate)",
             "--fleet-in-flight-cap", "\(tasks + tasks / 5)", "--max-concurrent-creates", "32",
-            "--log-level", workerLogLevel,
-        ] + extraWorkerArguments.values
+        ] + workerOptions.arguments
     }
 
     private func measure(name: String, prefix: String, dead: Int, rig: BenchRig) async throws -> Case {
@@ -181,7 +178,7 @@ struct BenchRecoveryCommand: AsyncParsableCommand {
                 messages.append(KafkaProducerMessage(
                     topic: topics.tasks, partition: Int32(index % Int(partitions)), key: Array(key.utf8), value: nil))
             }
-            let failed = await producer.sendAll(messages).filter { if case .failure = $0 { true } else { false } }.count
+            let failed = await producer.sendAll(messages).filter { !$0.isSuccess }.count
             guard failed == 0 else {
                 await producer.close()
                 throw BenchFailure(what: "\(failed) dead records were not written")

@@ -69,8 +69,8 @@ final class BenchRig: Sendable {
 
     // MARK: Topics and jobs
 
-    /// The four topics of one benchmark run, named `<prefix>.jobs` and so on, made with the settings `topics create`
-    /// gives them (the ledger compacted).
+    /// The four topics of one benchmark run, named `<prefix>.jobs` and so on, made with the configs `topics create`
+    /// gives them by default (``WorkerTopic/creationConfigs(compaction:large:)``: the ledger compacted).
     struct Topics: Sendable {
         let prefix: String
         let partitions: Int32
@@ -78,6 +78,14 @@ final class BenchRig: Sendable {
         var tasks: String { "\(prefix).tasks" }
         var results: String { "\(prefix).results" }
         var dlq: String { "\(prefix).jobs.dlq" }
+
+        /// Each with its role.
+        var all: [WorkerTopic] {
+            [
+                WorkerTopic(role: .jobs, name: jobs), WorkerTopic(role: .tasks, name: tasks),
+                WorkerTopic(role: .results, name: results), WorkerTopic(role: .dlq, name: dlq),
+            ]
+        }
 
         /// The worker flags naming them.
         var flags: [String] {
@@ -89,17 +97,15 @@ final class BenchRig: Sendable {
     func createTopics(prefix: String, partitions: Int32) async throws -> Topics {
         let topics = Topics(prefix: prefix, partitions: partitions)
         let admin = try KafkaAdmin(configuration: KafkaConfiguration(["bootstrap.servers": broker.bootstrapServers]), logger: logger)
-        let ledger = try LedgerCompactionOptions.parse([]).configs
-        _ = try await admin.createTopics([
-            KafkaTopicSpecification(name: topics.jobs, partitions: partitions),
-            KafkaTopicSpecification(name: topics.tasks, partitions: partitions, configs: ledger),
-            KafkaTopicSpecification(name: topics.results, partitions: partitions),
-            KafkaTopicSpecification(name: topics.dlq, partitions: partitions),
-        ])
+        let compaction = try LedgerCompactionOptions.parse([]).configs
+        _ = try await admin.createTopics(topics.all.map {
+            KafkaTopicSpecification(
+                name: $0.name, partitions: partitions, configs: $0.creationConfigs(compaction: compaction, large: [:]))
+        })
         return topics
     }
 
-    /// The bytes of job `index`: a URL image and a TTS audio id, so the worker probes nothing over the network and
+    /// The bytes of job `jobID`: a URL image and a TTS audio id, so the worker probes nothing over the network and
     /// the simulator accepts it.
     static func job(_ jobID: String) -> [UInt8] {
         Array(#"{"job_id":"\#(jobID)","image":"https://media.example.com/portraits/p.png","audio_id":"tts-123","prompt":"smiles and nods"}"#.utf8)
@@ -112,7 +118,7 @@ final class BenchRig: Sendable {
             let jobID = "\(prefix)-\(index)"
             return KafkaProducerMessage(topic: topics.jobs, key: Array(jobID.utf8), value: Self.job(jobID))
         }
-        let failed = await producer.sendAll(messages).filter { if case .failure = $0 { true } else { false } }.count
+        let failed = await producer.sendAll(messages).filter { !$0.isSuccess }.count
         guard failed == 0 else { throw BenchFailure(what: "\(failed) of \(messages.count) jobs were not produced") }
     }
 
@@ -230,9 +236,9 @@ final class BenchRig: Sendable {
         }
     }
 
-    /// The flags every benchmark worker runs with: this rig's broker, simulator and topics, any free admin port, the
-    /// local broker's session timeout (Tansu waits half of it on a join) and warning-level logs (a log line per job
-    /// would measure the log file). Printed with the command line.
+    /// The flags every benchmark worker runs with: this rig's broker, simulator and topics, any free admin port and the
+    /// local broker's session timeout (Tansu waits half of it on a join). The log level and `--worker-arg`s follow
+    /// (``BenchWorkerArguments/arguments``). Printed with the command line.
     func baseWorkerArguments(topics: Topics, workerID: String, sessionTimeoutMs: Int = 6000) -> [String] {
         [
             "run", "--brokers", broker.bootstrapServers, "--group", "\(topics.prefix).group", "--api-base-url",
@@ -258,13 +264,11 @@ final class BenchRig: Sendable {
             await process.stop(grace: .seconds(5))
             throw error
         }
-        guard let data = line.data(using: .utf8),
-              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let port = object["http_port"] as? Int
-        else {
+        guard let ready = try? JSONDecoder().decode(AvatarWorkerService.Ready.self, from: Data(line.utf8)) else {
             await process.stop(grace: .seconds(5))
             throw BenchFailure(what: "could not read the worker's ready line: \(line)")
         }
+        let port = ready.httpPort
         let command = (["avatar-worker"] + arguments).map { $0.contains(" ") ? "'\($0)'" : $0 }.joined(separator: " ")
         return WorkerProcess(process: process, httpPort: port, command: command)
     }
@@ -310,14 +314,29 @@ enum ProcessMemory {
     }
 }
 
-/// `--worker-arg ARG` (repeatable): more arguments for every worker a benchmark starts, after its own (so a later
-/// flag wins), e.g. `--worker-arg=--kafka --worker-arg=linger.ms=1` to try a setting; they appear in the printed
-/// command line.
+/// The workers' `--worker-log-level` and `--worker-arg ARG` (repeatable): more arguments for every worker a benchmark
+/// starts, after its own (so a later flag wins), e.g. `--worker-arg=--kafka --worker-arg=linger.ms=1` to try a
+/// setting; they appear in the printed command line.
 struct BenchWorkerArguments: ParsableArguments {
+    @Option(help: "The workers' --log-level (warning: a log line per job would measure the log file).")
+    var workerLogLevel = "warning"
+
     @Option(name: .customLong("worker-arg"), parsing: .unconditionalSingleValue,
             help: "An extra argument for every worker started (repeatable; appended after the benchmark's own, printed).")
     var values: [String] = []
+
+    /// What goes after a benchmark's own worker flags: the log level, then the extra arguments.
+    var arguments: [String] { ["--log-level", workerLogLevel] + values }
 }
+
+/// What a benchmark's first line says of the build: figures from a debug build mean nothing.
+let benchBuildNote: String = {
+    #if DEBUG
+    "release build: NO (figures mean nothing)"
+    #else
+    "release build: yes"
+    #endif
+}()
 
 /// Prints `line` and flushes stdout, so a benchmark piped to a file or `tee` shows each figure when it is measured.
 func benchSay(_ line: String) {

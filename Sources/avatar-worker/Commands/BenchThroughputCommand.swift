@@ -21,7 +21,7 @@ struct BenchThroughputCommand: AsyncParsableCommand {
         commandName: "throughput",
         abstract: "Jobs/s through one worker (tasks end at once) vs the same Kafka traffic (rdkafka_performance) and HTTP requests (wrk).")
 
-    @OptionGroup var extraWorkerArguments: BenchWorkerArguments
+    @OptionGroup var workerOptions: BenchWorkerArguments
 
     @Option(help: "Jobs per round.")
     var jobs = 20_000
@@ -38,8 +38,6 @@ struct BenchThroughputCommand: AsyncParsableCommand {
     @Option(help: "Seconds of each wrk run.")
     var wrkSeconds = 10
 
-    @Option(help: "The worker's --log-level (warning: a log line per job would measure the log file).")
-    var workerLogLevel = "warning"
 
     @Option(help: ArgumentHelp(
         "Record the worker with `perf record -g` over the first round's measured span into this file (read it with `perf report -i`). valgrind's callgrind would count instructions repeatably, but valgrind 3.19 (Debian 12) cannot run Swift 6.3 binaries.",
@@ -75,7 +73,7 @@ struct BenchThroughputCommand: AsyncParsableCommand {
     func run() async throws {
         let runID = UUID().uuidString.prefix(6).lowercased()
         try await BenchRig.with(taskSeconds: "0-0", name: "throughput") { rig in
-            benchSay("bench throughput: \(rounds) rounds of \(jobs) jobs on \(partitions) partitions, tasks that end at once; release build: \(Self.isOptimized ? "yes" : "NO (figures mean nothing)")")
+            benchSay("bench throughput: \(rounds) rounds of \(jobs) jobs on \(partitions) partitions, tasks that end at once; \(benchBuildNote)")
             var results: [Round] = []
             for round in 1...rounds {
                 results.append(try await measure(round: round, prefix: "tp-\(runID)-\(round)", rig: rig))
@@ -98,22 +96,14 @@ struct BenchThroughputCommand: AsyncParsableCommand {
         }
     }
 
-    static var isOptimized: Bool {
-        #if DEBUG
-        false
-        #else
-        true
-        #endif
-    }
-
     private func measure(round: Int, prefix: String, rig: BenchRig) async throws -> Round {
         let topics = try await rig.createTopics(prefix: prefix, partitions: partitions)
         let arguments = rig.baseWorkerArguments(topics: topics, workerID: "\(prefix)-worker") + [
             "--first-poll-delay-std", "1ms", "--poll-interval", "50ms",
             "--poll-requests-per-second", "100000", "--poll-burst", "10000",
             "--max-concurrent-polls", "\(concurrency)", "--max-concurrent-creates", "\(concurrency)",
-            "--fleet-in-flight-cap", "\(max(jobs, Int(partitions)))", "--log-level", workerLogLevel,
-        ] + extraWorkerArguments.values
+            "--fleet-in-flight-cap", "\(max(jobs, Int(partitions)))",
+        ] + workerOptions.arguments
         let results = try await rig.resultsReader(topic: topics.results, group: "\(prefix)-reader")
         let worker = try await rig.startWorker(arguments, name: "\(prefix)-worker")
         try await worker.waitUntilReady()

@@ -60,14 +60,9 @@ struct TopicsCommand: AsyncParsableCommand {
             let admin = try KafkaAdmin(configuration: settings.readerConfiguration())
             let large = maxMessageBytes > 0 ? ["max.message.bytes": String(maxMessageBytes)] : [:]
             let specifications = WorkerTopic.all(settings: settings, replayLog: replayLog.topic(for: settings)).map { topic in
-                var configs: [String: String] = [:]
-                switch topic.role {
-                case .jobs, .dlq: configs = large
-                case .tasks, .replayLog: configs = compaction.configs
-                case .results: break
-                }
-                return KafkaTopicSpecification(
-                    name: topic.name, partitions: partitions, replicationFactor: replicationFactor, configs: configs)
+                KafkaTopicSpecification(
+                    name: topic.name, partitions: partitions, replicationFactor: replicationFactor,
+                    configs: topic.creationConfigs(compaction: compaction.configs, large: large))
             }
             let outcomes = try await admin.createTopics(specifications)
             var mismatches: [String] = []

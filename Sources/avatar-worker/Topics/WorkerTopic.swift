@@ -18,6 +18,16 @@ struct WorkerTopic: Sendable, Hashable {
     let role: Role
     let name: String
 
+    /// The configs `topics create` gives the topic: the compaction settings for the compacted ones, `large` (a
+    /// `max.message.bytes`, or nothing) for the jobs and DLQ topics, none for the results.
+    func creationConfigs(compaction: [String: String], large: [String: String]) -> [String: String] {
+        switch role {
+        case .jobs, .dlq: large
+        case .tasks, .replayLog: compaction
+        case .results: [:]
+        }
+    }
+
     /// The five topics of a worker fleet configured by `settings`, in the order every command lists them.
     static func all(settings: ClientSettings, replayLog: String) -> [WorkerTopic] {
         [
