@@ -47,16 +47,16 @@ extension PipelineDriver {
             if let from { start = from } else { start = try await restoreCheckpoint(of: partition) }
             while true {
                 let reader = try KafkaPartitionReader(configuration: readerConfiguration, logger: logger)
-                var index = TaskLedgerIndex<AvatarTaskRecord>()
+                var fold = LedgerValueFold()
                 var ledger = LedgerLiveOffsets(startingAt: start)
                 var wentBack = false
                 let end = try await reader.read(topic: configuration.tasksTopic, partition: partition, from: start) { batch in
                     for message in batch {
                         if message.offset < start { wentBack = true }
-                        guard !wentBack, let (mark, record) = ledgerRecord(message, partition: partition) else { continue }
-                        ledger.apply(mark)
-                        // An unreadable record is live for the checkpoint but left out of the restore, as before.
-                        if let record { index.apply(offset: message.offset, jobID: mark.jobID, record: TaskLedgerRecord(record)) }
+                        guard !wentBack, let jobID = message.keyText else { continue }
+                        // Every value is live for the checkpoint until its key has a later record, readable or not.
+                        ledger.apply(.undecoded(offset: message.offset, jobID: jobID, isTombstone: message.value == nil))
+                        fold.apply(offset: message.offset, jobID: jobID, bytes: message.value)
                     }
                 }
                 if start > 0, wentBack || end < start {
@@ -68,6 +68,14 @@ extension PipelineDriver {
                     start = 0
                     continue
                 }
+                // Only what survived the fold is decoded; an unreadable record is left out of the restore, as before.
+                var index = TaskLedgerIndex<AvatarTaskRecord>()
+                let live = fold.decodeLive(AvatarTaskRecord.decode) { offset, _, error in
+                    logger.warning("unreadable ledger record skipped", metadata: [
+                        "partition": "\(partition)", "offset": "\(offset)", "error": "\(error)",
+                    ])
+                }
+                for entry in live { index.apply(offset: entry.offset, jobID: entry.jobID, record: TaskLedgerRecord(entry.payload)) }
                 ledger.advance(to: end)
                 let jobsPartition = KafkaTopicPartition(topic: configuration.jobsTopic, partition: partition)
                 let committed = try await consumer.committedOffsets(for: [jobsPartition])[jobsPartition]
@@ -99,31 +107,13 @@ extension PipelineDriver {
             let end = try await reader.read(topic: configuration.tasksTopic, partition: partition, from: from) { batch in
                 for message in batch {
                     guard let jobID = message.keyText else { continue }
-                    marks.append(message.value == nil
-                        ? LedgerMark(offset: message.offset, jobID: jobID, state: nil)
-                        : LedgerMark.live(offset: message.offset, jobID: jobID))
+                    marks.append(.undecoded(offset: message.offset, jobID: jobID, isTombstone: message.value == nil))
                 }
             }
             // The reader's own end, even below `from`: the core must see offsets that went back.
             return .scanned(marks, end: end)
         } catch {
             return .failed(reason: "\(error)")
-        }
-    }
-
-    /// A ledger message's checkpoint mark and its record for the restore (`.some(nil)`: a tombstone; nil: a value
-    /// that cannot be read, which is logged and marked live as ``LedgerMark/unreadable(offset:jobID:)``); nil for a
-    /// message without a key.
-    private func ledgerRecord(_ message: KafkaConsumerMessage, partition: Int32) -> (LedgerMark, AvatarTaskRecord??)? {
-        guard let jobID = message.keyText else { return nil }
-        do {
-            let record = try message.value.map(AvatarTaskRecord.decode)
-            return (LedgerMark(offset: message.offset, jobID: jobID, record: record), .some(record))
-        } catch {
-            logger.warning("unreadable ledger record skipped", metadata: [
-                "partition": "\(partition)", "offset": "\(message.offset)", "error": "\(error)",
-            ])
-            return (LedgerMark.unreadable(offset: message.offset, jobID: jobID), nil)
         }
     }
 

@@ -100,6 +100,11 @@ extension LedgerMark {
         unreadable(offset: offset, jobID: jobID)
     }
 
+    /// The mark of a keyed record read without decoding its value: a tombstone, or ``live(offset:jobID:)``.
+    public static func undecoded(offset: Int64, jobID: String, isTombstone: Bool) -> LedgerMark {
+        isTombstone ? LedgerMark(offset: offset, jobID: jobID, state: nil) : .live(offset: offset, jobID: jobID)
+    }
+
     /// The mark of a decoded ledger record (nil: a tombstone).
     public init(offset: Int64, jobID: String, record: AvatarTaskRecord?) {
         let state: TaskLedgerState? = switch record?.state {
