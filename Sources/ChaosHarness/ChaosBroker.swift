@@ -14,7 +14,7 @@ public enum ChaosBrokerKind: String, Sendable, CaseIterable {
 }
 
 /// The broker of a chaos run: one process the schedule can stall with SIGSTOP and thaw with SIGCONT.
-protocol ChaosBroker: Sendable {
+public protocol ChaosBroker: Sendable {
     /// `host:port` for clients.
     var bootstrapServers: String { get }
     /// Its process id (what SIGSTOP and SIGCONT go to).
@@ -29,35 +29,35 @@ protocol ChaosBroker: Sendable {
 
 extension ChaosBroker {
     /// A producer configuration for it.
-    func producerConfiguration() -> KafkaConfiguration { .producer(bootstrapServers: bootstrapServers) }
+    public func producerConfiguration() -> KafkaConfiguration { .producer(bootstrapServers: bootstrapServers) }
 }
 
 extension EmbeddedBroker: ChaosBroker {
-    func shutDown() async { await stop() }
+    public func shutDown() async { await stop() }
 }
 
 /// `avatar-worker mock-broker` as a child process.
-struct MockBrokerProcess: ChaosBroker {
+public struct MockBrokerProcess: ChaosBroker {
     let process: ChildProcess
-    let bootstrapServers: String
+    public let bootstrapServers: String
 
-    var pid: Int32 { process.pid }
+    public var pid: Int32 { process.pid }
 
     /// Starts `executable mock-broker` with `topics` of `partitions` partitions each and waits for its `bootstrap`
     /// line. The topics are made by the mock itself: its admin API answers CreateTopics only after a controller lookup
     /// that never succeeds.
-    static func start(executable: String, topics: [String], partitions: Int, directory: URL) async throws -> MockBrokerProcess {
+    public static func start(executable: String, topics: [String], partitions: Int, directory: URL) async throws -> MockBrokerProcess {
         let (process, servers) = try await ChildProcess.start(
             executable: executable, arguments: ["mock-broker"] + topics.flatMap { ["--topic", "\($0)=\(partitions)"] },
             name: "broker", directory: directory, awaiting: "bootstrap ", what: "its bootstrap line")
         return MockBrokerProcess(process: process, bootstrapServers: servers)
     }
 
-    func pause() throws { try signal(SIGSTOP) }
+    public func pause() throws { try signal(SIGSTOP) }
 
-    func resume() throws { try signal(SIGCONT) }
+    public func resume() throws { try signal(SIGCONT) }
 
-    func shutDown() async { await process.stop(grace: .seconds(5)) }
+    public func shutDown() async { await process.stop(grace: .seconds(5)) }
 
     private func signal(_ number: Int32) throws {
         guard process.signal(number) else { throw ChaosRunError.brokerEnded(pid: process.pid) }

@@ -26,6 +26,18 @@ struct BenchReadingTests {
         avatar_worker_stage_latency_seconds_count{stage="decided_to_acked"} 0
         """
 
+    @Test("broker probe quantiles by nearest rank: p50, p99 and the maximum of known samples; nil without samples")
+    func nearestRank() {
+        let hundred = (1...100).map(Double.init)
+        #expect(BenchLatencyCommand.nearestRank(0.5, of: hundred) == 50)
+        #expect(BenchLatencyCommand.nearestRank(0.99, of: hundred) == 99)
+        #expect(BenchLatencyCommand.nearestRank(1, of: hundred) == 100)
+        #expect(BenchLatencyCommand.nearestRank(0, of: hundred) == 1)
+        #expect(BenchLatencyCommand.nearestRank(0.99, of: [0.004, 0.007, 0.030]) == 0.030)
+        #expect(BenchLatencyCommand.nearestRank(0.5, of: [0.004, 0.007, 0.030]) == 0.007)
+        #expect(BenchLatencyCommand.nearestRank(0.5, of: []) == nil)
+    }
+
     @Test("samples: plain and labelled lines, sums over matching labels, escaped quotes inside a value")
     func samples() {
         let text = PrometheusText(Self.exposition)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ChaosHarness
 import Foundation
 import Kafka
 
@@ -32,10 +33,16 @@ struct BenchLatencyCommand: AsyncParsableCommand {
     @Option(help: "Partitions of each topic.")
     var partitions: Int32 = 4
 
+    @Option(help: "The broker: tansu (the embedded Tansu) or mock (librdkafka's mock cluster, in memory).")
+    var broker: ChaosBrokerKind = .tansu
+
+    @Option(help: "Records per second the broker probe writes (acks=all, as the worker's producers), for the broker's own acknowledgement latency.")
+    var probeRate = 100
+
 
     func validate() throws {
-        guard rate > 0, seconds > warmup, warmup >= 0, partitions > 0 else {
-            throw ValidationError("--rate and --partitions must be positive and --seconds above --warmup")
+        guard rate > 0, seconds > warmup, warmup >= 0, partitions > 0, probeRate > 0 else {
+            throw ValidationError("--rate, --partitions and --probe-rate must be positive and --seconds above --warmup")
         }
     }
 
@@ -43,7 +50,8 @@ struct BenchLatencyCommand: AsyncParsableCommand {
         let runID = UUID().uuidString.prefix(6).lowercased()
         let prefix = "lat-\(runID)"
         let total = rate * seconds
-        try await BenchRig.with(taskSeconds: "0-0", name: "latency") { rig in
+        let declared = BenchRig.Topics(prefix: prefix, partitions: partitions)
+        try await BenchRig.with(taskSeconds: "0-0", name: "latency", broker: broker, mockTopics: [declared]) { rig in
             let topics = try await rig.createTopics(prefix: prefix, partitions: partitions)
             let arguments = rig.baseWorkerArguments(topics: topics, workerID: "\(prefix)-worker") + [
                 "--first-poll-delay-std", "1s", "--poll-interval", "1s",
@@ -53,7 +61,7 @@ struct BenchLatencyCommand: AsyncParsableCommand {
             let results = try await rig.resultsReader(topic: topics.results, group: "\(prefix)-reader")
             let worker = try await rig.startWorker(arguments, name: "\(prefix)-worker")
             try await worker.waitUntilReady()
-            benchSay("bench latency: \(rate) jobs/s for \(seconds) s (the first \(warmup) s left out), \(partitions) partitions, tasks that end at once; \(benchBuildNote)")
+            benchSay("bench latency: \(rate) jobs/s for \(seconds) s (the first \(warmup) s left out), \(partitions) partitions, tasks that end at once; broker \(broker.rawValue); \(benchBuildNote)")
             benchSay("worker: \(worker.command)")
             benchSay("  (differs from the defaults: a 1 s first poll and interval so tasks end within the run, a poll budget of 4× the rate, a fleet cap of 10 s of arrivals, 32 concurrent creates and polls, the log level)")
             let producer = try rig.makeProducer()
@@ -78,6 +86,8 @@ struct BenchLatencyCommand: AsyncParsableCommand {
                 try await Task.sleep(until: started.advanced(by: .seconds(warmup)), clock: .continuous)
                 return HistogramSnapshots(try await worker.metrics())
             }
+            let probe = BrokerProbe(rate: probeRate, topic: topics.dlq, from: started.advanced(by: .seconds(warmup)))
+            let probing = Task { try await probe.run(producer: try rig.makeProducer()) }
             var terminal = 0
             do {
                 while let batch = try await results.next() {
@@ -89,11 +99,14 @@ struct BenchLatencyCommand: AsyncParsableCommand {
             } catch {
                 paced.cancel()
                 scraper.cancel()
+                probing.cancel()
                 await worker.stop(grace: .seconds(5))
                 throw error
             }
             let arrivals = (ContinuousClock.now - started).seconds
             let late = HistogramSnapshots(try await worker.metrics())
+            probing.cancel()
+            let acknowledgements = try await probing.value
             await worker.stop()
             await results.close()
             await producer.close()
@@ -104,6 +117,8 @@ struct BenchLatencyCommand: AsyncParsableCommand {
             benchSay("  beside them, the API's own share in the same window:")
             report("create call (request → answer)", window.create)
             report("poll call (request → answer)", window.poll)
+            benchSay("  and the broker's own write latency in the same window (the baseline of both stages, each of which awaits one write):")
+            reportSamples("broker probe: a record sent → acked (acks=all)", acknowledgements)
             let p99s = [window.intake.quantile(0.99), window.decided.quantile(0.99)].compactMap { $0 }
             let met = p99s.count == 2 && p99s.allSatisfy { $0 <= 0.010 }
             benchSay("target p99 <= 10 ms for both stages: \(met ? "met" : "NOT met")")
@@ -134,6 +149,48 @@ struct BenchLatencyCommand: AsyncParsableCommand {
             result.poll = poll.subtracting(earlier.poll)
             return result
         }
+    }
+
+    /// Sends one small record every `1 / rate` s to `topic` (the run's dead-letter topic, which nothing reads here)
+    /// with the same producer settings as the worker's (acks=all, idempotent, librdkafka's default linger) and
+    /// measures each one's send → acknowledgement time. Samples before `from` are left out, as the warm-up of the
+    /// worker's histograms is. Runs until cancelled, then returns the samples in seconds.
+    struct BrokerProbe: Sendable {
+        let rate: Int
+        let topic: String
+        let from: ContinuousClock.Instant
+
+        func run(producer: KafkaProducer) async throws -> [Double] {
+            var samples: [Double] = []
+            let period = Duration.seconds(1) / rate
+            var next = ContinuousClock.now
+            while !Task.isCancelled {
+                let sent = ContinuousClock.now
+                let message = KafkaProducerMessage(topic: topic, partition: 0, key: Array("bench-probe".utf8), value: Array("{}".utf8))
+                if (try? await producer.send(message)) != nil, sent >= from { samples.append((ContinuousClock.now - sent).seconds) }
+                next = next.advanced(by: period)
+                try? await Task.sleep(until: max(next, ContinuousClock.now), clock: .continuous)
+            }
+            await producer.close()
+            return samples
+        }
+    }
+
+    /// The `q` quantile of ascending `sorted` by nearest rank: the smallest sample with at least `q` of all samples at
+    /// or below it (`q` 1 is the maximum); nil when there is none.
+    static func nearestRank(_ q: Double, of sorted: [Double]) -> Double? {
+        guard !sorted.isEmpty else { return nil }
+        let rank = Int((q * Double(sorted.count)).rounded(.up))
+        return sorted[min(sorted.count, max(1, rank)) - 1]
+    }
+
+    private func reportSamples(_ label: String, _ samples: [Double]) {
+        let sorted = samples.sorted()
+        func quantile(_ q: Double) -> String {
+            Self.nearestRank(q, of: sorted).map { String(format: "%.2f ms", $0 * 1e3) } ?? "-"
+        }
+        let mean = sorted.isEmpty ? "-" : String(format: "%.2f ms", sorted.reduce(0, +) / Double(sorted.count) * 1e3)
+        benchSay("  \(label.padding(toLength: 50, withPad: " ", startingAt: 0)) n=\(sorted.count) p50 \(quantile(0.5)), p99 \(quantile(0.99)), max \(quantile(1)), mean \(mean)")
     }
 
     private func report(_ label: String, _ histogram: HistogramSnapshot) {

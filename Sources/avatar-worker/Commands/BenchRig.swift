@@ -8,15 +8,20 @@ import KafkaDevelopment
 import Logging
 import NIOCore
 
-/// The processes a pipeline benchmark measures, each in its own process as in production: the embedded Tansu broker,
-/// the CometAPI simulator (`avatar-worker simulate`) and workers (`avatar-worker run`), which this process starts,
-/// feeds with jobs, watches and stops. Figures about a worker come from its own process (`/proc/<pid>`) and its
-/// `/metrics`; figures about the API from the simulator's `/_sim/stats`.
+/// The processes a pipeline benchmark measures, each in its own process as in production: a development broker (the
+/// embedded Tansu, or librdkafka's mock cluster as `avatar-worker mock-broker`), the CometAPI simulator
+/// (`avatar-worker simulate`) and workers (`avatar-worker run`), which this process starts, feeds with jobs, watches
+/// and stops. Figures about a worker come from its own process (`/proc/<pid>`) and its `/metrics`; figures about the
+/// API from the simulator's `/_sim/stats`.
 ///
 /// Every benchmark prints the full worker command line it starts (``WorkerProcess/command``), so any flag that
-/// differs from the worker's defaults is on screen beside the figures it produced.
+/// differs from the worker's defaults is on screen beside the figures it produced, and names its broker.
 final class BenchRig: Sendable {
-    let broker: EmbeddedBroker
+    let broker: any ChaosBroker
+    /// Which broker ``broker`` is.
+    let brokerKind: ChaosBrokerKind
+    /// The topics the mock broker made at its start (it cannot create topics later); empty for Tansu.
+    let declaredTopics: Set<String>
     let simulator: SimulatorProcess
     /// The `avatar-worker` binary running this benchmark (the workers and the simulator are the same build).
     let executable: String
@@ -24,34 +29,58 @@ final class BenchRig: Sendable {
     let directory: URL
     let logger: Logger
 
-    private init(broker: EmbeddedBroker, simulator: SimulatorProcess, executable: String, directory: URL, logger: Logger) {
+    private init(
+        broker: any ChaosBroker, brokerKind: ChaosBrokerKind, declaredTopics: Set<String>, simulator: SimulatorProcess,
+        executable: String, directory: URL, logger: Logger
+    ) {
         self.broker = broker
+        self.brokerKind = brokerKind
+        self.declaredTopics = declaredTopics
         self.simulator = simulator
         self.executable = executable
         self.directory = directory
         self.logger = logger
     }
 
-    /// Starts a broker and a simulator whose tasks last `taskSeconds` (`MIN-MAX`), and runs `body` with them; both
-    /// are stopped afterwards, also when `body` throws.
-    static func with<T>(taskSeconds: String, name: String, _ body: (BenchRig) async throws -> T) async throws -> T {
+    /// Starts a broker of `brokerKind` and a simulator whose tasks last `taskSeconds` (`MIN-MAX`), and runs `body` with
+    /// them; both are stopped afterwards, also when `body` throws. The mock broker cannot create topics once it runs,
+    /// so it starts with `mockTopics` (each of the four topics of each set); ``createTopics(prefix:partitions:)`` then
+    /// only hands out those. Tansu creates them when asked.
+    static func with<T>(
+        taskSeconds: String, name: String, broker brokerKind: ChaosBrokerKind = .tansu, mockTopics: [Topics] = [],
+        _ body: (BenchRig) async throws -> T
+    ) async throws -> T {
         var logger = Logger(label: "bench.\(name)")
         logger.logLevel = .error
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("avatar-bench-\(name)-\(getpid())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
-        let broker = try await EmbeddedBroker.start(logger: logger)
+        let broker: any ChaosBroker
+        var declared: Set<String> = []
+        switch brokerKind {
+        case .tansu:
+            broker = try await EmbeddedBroker.start(logger: logger)
+        case .mock:
+            let counts = Set(mockTopics.map(\.partitions))
+            guard counts.count <= 1 else { throw BenchFailure(what: "the mock broker makes all its topics with one partition count") }
+            declared = Set(mockTopics.flatMap { $0.all.map(\.name) })
+            broker = try await MockBrokerProcess.start(
+                executable: executable, topics: declared.sorted(), partitions: Int(counts.first ?? 1), directory: directory)
+        }
         let simulator: SimulatorProcess
         do {
             simulator = try await SimulatorProcess.start(
                 executable: executable, settings: SimulatorProcess.Settings(taskSeconds: taskSeconds, queryByExternalID: false),
                 directory: directory)
         } catch {
-            await broker.stop()
+            await broker.shutDown()
             throw error
         }
-        let rig = BenchRig(broker: broker, simulator: simulator, executable: executable, directory: directory, logger: logger)
-        benchSay("broker \(broker.bootstrapServers) (Tansu, pid \(broker.pid)); simulator \(simulator.baseURL) (pid \(simulator.process.pid), tasks last \(taskSeconds) s); logs in \(directory.path)")
+        let rig = BenchRig(
+            broker: broker, brokerKind: brokerKind, declaredTopics: declared, simulator: simulator, executable: executable,
+            directory: directory, logger: logger)
+        let brokerName = brokerKind == .tansu ? "Tansu" : "librdkafka's mock cluster"
+        benchSay("broker \(broker.bootstrapServers) (\(brokerName), pid \(broker.pid)); simulator \(simulator.baseURL) (pid \(simulator.process.pid), tasks last \(taskSeconds) s); logs in \(directory.path)")
         do {
             let result = try await body(rig)
             await rig.tearDown()
@@ -64,7 +93,7 @@ final class BenchRig: Sendable {
 
     private func tearDown() async {
         await simulator.stop()
-        await broker.stop()
+        await broker.shutDown()
     }
 
     // MARK: Topics and jobs
@@ -93,9 +122,16 @@ final class BenchRig: Sendable {
         }
     }
 
-    /// Creates a fresh set of topics with `partitions` partitions each.
+    /// Creates a fresh set of topics with `partitions` partitions each (on the mock broker: hands out a set it made
+    /// at its start, and throws for any other).
     func createTopics(prefix: String, partitions: Int32) async throws -> Topics {
         let topics = Topics(prefix: prefix, partitions: partitions)
+        if brokerKind == .mock {
+            guard topics.all.allSatisfy({ declaredTopics.contains($0.name) }) else {
+                throw BenchFailure(what: "the mock broker was not started with the topics \(prefix).*")
+            }
+            return topics
+        }
         let admin = try KafkaAdmin(configuration: KafkaConfiguration(["bootstrap.servers": broker.bootstrapServers]), logger: logger)
         let compaction = try LedgerCompactionOptions.parse([]).configs
         _ = try await admin.createTopics(topics.all.map {
@@ -158,7 +194,7 @@ final class BenchRig: Sendable {
     /// Subscribes a reader of `topic` in the fresh group `group` and returns once it reads (see ``ResultsReader``).
     func resultsReader(topic: String, group: String) async throws -> ResultsReader {
         let consumer = try KafkaConsumer(
-            configuration: broker.consumerConfiguration(groupID: group)
+            configuration: KafkaConfiguration.consumer(bootstrapServers: broker.bootstrapServers, groupID: group)
                 .merging(["session.timeout.ms": "6000", "heartbeat.interval.ms": "1000"]),
             logger: logger)
         try consumer.subscribe(topics: [topic])
@@ -343,3 +379,5 @@ func benchSay(_ line: String) {
     print(line)
     fflush(nil)
 }
+
+extension ChaosBrokerKind: ExpressibleByArgument {}
