@@ -47,6 +47,7 @@ extension PipelineDriver {
             if let from { start = from } else { start = try await restoreCheckpoint(of: partition) }
             while true {
                 let reader = try KafkaPartitionReader(configuration: readerConfiguration, logger: logger)
+                defer { reader.closeDetached() }  // not on this event loop (see closeDetached)
                 var fold = LedgerValueFold()
                 var ledger = LedgerLiveOffsets(startingAt: start)
                 var wentBack = false
@@ -100,6 +101,7 @@ extension PipelineDriver {
     private func scanLedger(partition: Int32, from: Int64) async -> PipelineCore.LedgerScanResult {
         do {
             let reader = try KafkaPartitionReader(configuration: readerConfiguration, logger: logger)
+            defer { reader.closeDetached() }
             var marks: [LedgerMark] = []
             // A scan only moves the checkpoint, for which a keyed value is live whatever it says, until a later record
             // of its key: so values are not decoded here (the restore decodes them). Decoding every record the worker

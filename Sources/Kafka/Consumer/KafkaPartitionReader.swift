@@ -15,6 +15,7 @@ public final class KafkaPartitionReader: Sendable {
     let handle: RdKafkaHandle
     private let context: KafkaClientContext
     private let isReading = Mutex(false)
+    private let closed = Mutex(false)
 
     /// Creates a reader. `configuration` needs `bootstrap.servers`; group and commit settings are overridden.
     public init(configuration: KafkaConfiguration, logger: Logger = Logger(label: "kafka.partition-reader")) throws {
@@ -39,13 +40,21 @@ public final class KafkaPartitionReader: Sendable {
         self.context = context
     }
 
-    /// Closes and destroys the native handle on a thread of its own. `rd_kafka_consumer_close` and
-    /// `rd_kafka_destroy` usually return within milliseconds but sometimes take a whole second (librdkafka's
-    /// threads wake up once a second): measured in `bench recovery`, 6 of 16 restores lost 1.0 s there. A reader is
-    /// often released on an event loop (the worker's restores run on the HTTP client's), where that second would
-    /// stall every connection of the loop and every other restore on it. Nothing waits for the close: the reader
-    /// holds no group membership or offsets to hand back.
     deinit {
+        guard closed.withLock({ value in defer { value = true }; return !value }) else { return }
+        rd_kafka_consumer_close(handle.pointer)
+        handle.destroy()
+        context.eventSink.finish()
+    }
+
+    /// Closes and destroys the native handle on a thread of its own and returns at once; the reader must not be used
+    /// afterwards. `rd_kafka_consumer_close` and `rd_kafka_destroy` usually return within milliseconds but sometimes
+    /// take a whole second: measured in `bench recovery`, 6 of 16 restores lost 1.0 s there. A long-lived caller that
+    /// runs on an event loop (the worker's restores run on the HTTP client's) would stall every connection and every
+    /// other restore of the loop for that second. Nothing needs to wait for it: a reader holds no group membership or
+    /// offsets. Short-lived tools let `deinit` close instead, so the process never exits while a close still runs.
+    public func closeDetached() {
+        guard closed.withLock({ value in defer { value = true }; return !value }) else { return }
         let handle = handle
         let context = context
         let closer = Thread {
