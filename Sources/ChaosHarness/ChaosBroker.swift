@@ -1,6 +1,7 @@
 import Foundation
 import Kafka
 import KafkaDevelopment
+import Logging
 
 /// Which development broker a chaos run uses.
 public enum ChaosBrokerKind: String, Sendable, CaseIterable {
@@ -11,6 +12,22 @@ public enum ChaosBrokerKind: String, Sendable, CaseIterable {
     /// longer a member, so a run that scales the group down often ends with partitions nobody is assigned
     /// (docs/RELIABILITY.md).
     case tansu
+}
+
+extension ChaosBrokerKind {
+    /// Starts a broker of this kind. The mock makes `topics` (of `partitions` partitions each) at its start, as it
+    /// cannot create topics later; Tansu ignores them and creates topics when asked. Its log goes to `directory`
+    /// (mock) or follows `logger` (Tansu).
+    public func start(
+        executable: String, topics: [String], partitions: Int, directory: URL, logger: Logger
+    ) async throws -> any ChaosBroker {
+        switch self {
+        case .mock:
+            try await MockBrokerProcess.start(executable: executable, topics: topics, partitions: partitions, directory: directory)
+        case .tansu:
+            try await EmbeddedBroker.start(logger: logger)
+        }
+    }
 }
 
 /// The broker of a chaos run: one process the schedule can stall with SIGSTOP and thaw with SIGCONT.
@@ -37,27 +54,27 @@ extension EmbeddedBroker: ChaosBroker {
 }
 
 /// `avatar-worker mock-broker` as a child process.
-public struct MockBrokerProcess: ChaosBroker {
+struct MockBrokerProcess: ChaosBroker {
     let process: ChildProcess
-    public let bootstrapServers: String
+    let bootstrapServers: String
 
-    public var pid: Int32 { process.pid }
+    var pid: Int32 { process.pid }
 
     /// Starts `executable mock-broker` with `topics` of `partitions` partitions each and waits for its `bootstrap`
     /// line. The topics are made by the mock itself: its admin API answers CreateTopics only after a controller lookup
     /// that never succeeds.
-    public static func start(executable: String, topics: [String], partitions: Int, directory: URL) async throws -> MockBrokerProcess {
+    static func start(executable: String, topics: [String], partitions: Int, directory: URL) async throws -> MockBrokerProcess {
         let (process, servers) = try await ChildProcess.start(
             executable: executable, arguments: ["mock-broker"] + topics.flatMap { ["--topic", "\($0)=\(partitions)"] },
             name: "broker", directory: directory, awaiting: "bootstrap ", what: "its bootstrap line")
         return MockBrokerProcess(process: process, bootstrapServers: servers)
     }
 
-    public func pause() throws { try signal(SIGSTOP) }
+    func pause() throws { try signal(SIGSTOP) }
 
-    public func resume() throws { try signal(SIGCONT) }
+    func resume() throws { try signal(SIGCONT) }
 
-    public func shutDown() async { await process.stop(grace: .seconds(5)) }
+    func shutDown() async { await process.stop(grace: .seconds(5)) }
 
     private func signal(_ number: Int32) throws {
         guard process.signal(number) else { throw ChaosRunError.brokerEnded(pid: process.pid) }

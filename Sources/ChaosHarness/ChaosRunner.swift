@@ -97,14 +97,9 @@ public struct ChaosRunner: Sendable {
         var quiet = Logger(label: "chaos")
         quiet.logLevel = .warning
         try FileManager.default.createDirectory(at: settings.directory, withIntermediateDirectories: true)
-        let broker: any ChaosBroker = switch settings.broker {
-        case .mock:
-            try await MockBrokerProcess.start(
-                executable: settings.executable,
-                topics: Self.topics, partitions: settings.partitions,
-                directory: settings.directory)
-        case .tansu: try await EmbeddedBroker.start(logger: quiet)
-        }
+        let broker = try await settings.broker.start(
+            executable: settings.executable, topics: Self.topics, partitions: settings.partitions,
+            directory: settings.directory, logger: quiet)
         let stack = ChaosStack(broker: broker)
         // Torn down outside this task, so a cancelled run (Ctrl-C) still waits for its processes to end.
         do {

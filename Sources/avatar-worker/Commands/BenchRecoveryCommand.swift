@@ -38,7 +38,7 @@ struct BenchRecoveryCommand: AsyncParsableCommand {
     @Option(help: "The workers' session.timeout.ms (the group notices the killed member after it).")
     var sessionTimeoutMs = 6_000
 
-    @Option(help: "The broker: tansu (the embedded Tansu, whose group join waits half the session timeout) or mock (librdkafka's mock cluster, whose coordinator rebalances as Kafka's does).")
+    @Option(help: "The broker: tansu (the embedded Tansu, whose group join waits half the session timeout) or mock (librdkafka's mock cluster, whose coordinator holds a join for the session timeout less 1 s).")
     var broker: ChaosBrokerKind = .tansu
 
 

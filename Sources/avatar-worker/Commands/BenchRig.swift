@@ -55,18 +55,14 @@ final class BenchRig: Sendable {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("avatar-bench-\(name)-\(getpid())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
-        let broker: any ChaosBroker
-        var declared: Set<String> = []
-        switch brokerKind {
-        case .tansu:
-            broker = try await EmbeddedBroker.start(logger: logger)
-        case .mock:
-            let counts = Set(mockTopics.map(\.partitions))
-            guard counts.count <= 1 else { throw BenchFailure(what: "the mock broker makes all its topics with one partition count") }
-            declared = Set(mockTopics.flatMap { $0.all.map(\.name) })
-            broker = try await MockBrokerProcess.start(
-                executable: executable, topics: declared.sorted(), partitions: Int(counts.first ?? 1), directory: directory)
+        let counts = Set(mockTopics.map(\.partitions))
+        guard brokerKind == .tansu || counts.count <= 1 else {
+            throw BenchFailure(what: "the mock broker makes all its topics with one partition count")
         }
+        let declared: Set<String> = brokerKind == .mock ? Set(mockTopics.flatMap { $0.all.map(\.name) }) : []
+        let broker = try await brokerKind.start(
+            executable: executable, topics: declared.sorted(), partitions: Int(counts.first ?? 1), directory: directory,
+            logger: logger)
         let simulator: SimulatorProcess
         do {
             simulator = try await SimulatorProcess.start(
